@@ -1,0 +1,38 @@
+/**
+ * Reads a pack back and authenticates every blob the index lists in it: the
+ * read-back step of lock, and the core of verify. Every failure names the pack.
+ */
+import { TAG_BYTES } from '../crypto/aead.js';
+import { packName } from '../store/object-store.js';
+import type { Repository } from './repository.js';
+import { BlobFailed, type CryptoPool } from './crypto-pool.js';
+import type { PackEntry } from './index-object.js';
+import { checkHeader, corrupted, HEADER_BYTES, ObjectKind, truncated } from './object-header.js';
+import { computePackId } from './pack-writer.js';
+
+/** Returns the plaintext bytes authenticated. */
+export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEntry, checkIds: boolean): Promise<number> {
+  const subject = packName(pack.pack);
+  const bytes = await repo.store.get(subject);
+  checkHeader(bytes, ObjectKind.pack, subject);
+  let end = HEADER_BYTES;
+  for (const blob of pack.blobs) {
+    if (blob.offset !== end) throw corrupted(subject, `its index lists a blob at offset ${blob.offset} where ${end} was expected`);
+    end += blob.length;
+  }
+  if (bytes.length < end) throw truncated(subject, `${bytes.length} bytes, but its blobs end at byte ${end}`);
+  if (bytes.length > end) throw corrupted(subject, `${bytes.length - end} unexpected bytes after its last blob`);
+  const blobs = pack.blobs.map((b) => ({ id: Buffer.from(b.id, 'hex'), sealed: bytes.subarray(b.offset, b.offset + b.length) }));
+  if (computePackId(blobs) !== pack.pack) throw corrupted(subject, 'its blobs do not hash to its name (blobs swapped, replaced or altered)');
+  const ids = Buffer.concat(blobs.map((b) => b.id));
+  try {
+    await pool.decrypt(bytes.subarray(HEADER_BYTES), ids, pack.blobs.map((b) => b.length), checkIds);
+  } catch (error) {
+    if (error instanceof BlobFailed) {
+      const blob = pack.blobs[error.index];
+      throw corrupted(subject, `the blob at offset ${blob?.offset} fails ${error.reason === 'auth' ? 'authentication' : 'its content check'} (modified, or from another locker)`);
+    }
+    throw error;
+  }
+  return end - HEADER_BYTES - pack.blobs.length * TAG_BYTES;
+}

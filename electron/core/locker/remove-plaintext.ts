@@ -1,0 +1,80 @@
+/**
+ * The last step of lock: remove from the home exactly what a durable, read-back
+ * snapshot covers. A file is removed only if it still matches its manifest entry
+ * (type, size, mtime); anything else — written during the lock, or new — is
+ * kept and reported, so a write that races the lock is never lost.
+ */
+import { lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync, fsyncSync, closeSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { toEnvelockError } from '../../../shared/errors.js';
+import type { ProgressEvent } from '../../../shared/progress.js';
+import { durableStep } from '../crash-points.js';
+import type { Entry } from './manifest.js';
+
+function stillMatches(entry: Entry, st: BigIntStats): boolean {
+  if (entry.type === 'file') return st.isFile() && Number(st.size) === entry.size && st.mtimeNs.toString() === entry.mtimeNs;
+  if (entry.type === 'symlink') return st.isSymbolicLink();
+  return st.isDirectory();
+}
+
+/** Best effort only: SSDs, copy-on-write and journaling filesystems may keep old blocks. */
+function overwrite(path: string, size: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const zeros = Buffer.alloc(Math.min(size, 1024 * 1024));
+    for (let at = 0; at < size; at += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Returns the paths left in place (changed since sealing, or not in the snapshot). */
+export function removePlaintext(home: string, entries: readonly Entry[], options: { shred: boolean; onProgress?: (e: ProgressEvent) => void }): string[] {
+  const kept = new Set<string>();
+  const progress: ProgressEvent = { phase: 'Removing plaintext', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: entries.length };
+  const abs = (path: string) => join(home, ...path.split('/'));
+  try {
+    // Children before parents, so folders are empty when their turn comes.
+    for (const entry of [...entries].reverse()) {
+      let st: BigIntStats;
+      try {
+        st = lstatSync(abs(entry.path), { bigint: true });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') continue; // already removed (a resumed lock)
+        throw error;
+      }
+      if (!stillMatches(entry, st)) {
+        kept.add(entry.path);
+        continue;
+      }
+      if (entry.type === 'dir') {
+        if (readdirSync(abs(entry.path)).length > 0) {
+          kept.add(entry.path);
+          continue;
+        }
+        rmdirSync(abs(entry.path));
+      } else {
+        if (options.shred && entry.type === 'file') overwrite(abs(entry.path), entry.size);
+        unlinkSync(abs(entry.path));
+      }
+      durableStep();
+      progress.filesDone++;
+      if (progress.filesDone % 256 === 0) options.onProgress?.({ ...progress });
+    }
+    // Whatever is left in the home was not in the snapshot: new since the seal.
+    const walk = (dir: string, rel: string) => {
+      for (const name of readdirSync(dir)) {
+        const childRel = rel === '' ? name : `${rel}/${name}`;
+        const st = lstatSync(join(dir, name));
+        if (st.isDirectory()) walk(join(dir, name), childRel);
+        else kept.add(childRel);
+      }
+    };
+    walk(home, '');
+  } catch (error) {
+    throw toEnvelockError(error);
+  }
+  options.onProgress?.({ ...progress });
+  return [...kept];
+}

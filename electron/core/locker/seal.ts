@@ -1,0 +1,260 @@
+/**
+ * Seal: snapshot a home folder into the store (docs/ARCHITECTURE.md, "seal").
+ * The main thread walks, reads and chunks; workers hash and encrypt; new chunks
+ * go into packs; then one index and one manifest are written. Files whose size
+ * and mtime match the parent snapshot are not read again.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { toEnvelockError } from '../../../shared/errors.js';
+import type { ProgressEvent } from '../../../shared/progress.js';
+import { CHUNK_ID_BYTES } from '../crypto/keys.js';
+import { packName } from '../store/object-store.js';
+import { MAX_CHUNK, nextCut } from './chunker.js';
+import { CryptoPool } from './crypto-pool.js';
+import { comparePaths, type Entry, type FileEntry, type Manifest } from './manifest.js';
+import { PackWriter } from './pack-writer.js';
+import { writeIndex, writeManifest, type ChunkLocation, type Repository, type Snapshot } from './repository.js';
+import { scanHome, type ScannedEntry } from './scan.js';
+import type { PackEntry } from './index-object.js';
+
+export interface SealInput {
+  readonly home: string;
+  readonly parent: Snapshot | undefined;
+  /** Every chunk the store already holds; new chunks are added to it. */
+  readonly chunks: Map<string, ChunkLocation>;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly warn?: (message: string) => void;
+  /**
+   * Keep the parent's entries that are missing from the home. Used only to
+   * finish an interrupted lock, whose home holds just what was not yet removed.
+   */
+  readonly carryOver?: boolean;
+}
+
+export interface SealResult {
+  readonly snapshot: Snapshot;
+  /** False when the home matched the parent snapshot: nothing was written. */
+  readonly changed: boolean;
+  /** Packs written by this seal: lock reads these back before removing plaintext. */
+  readonly newPacks: readonly PackEntry[];
+  /** Files whose size or time changed while they were read. */
+  readonly changedWhileReading: readonly string[];
+  readonly stats: { files: number; bytes: number; filesRead: number; bytesRead: number; bytesStored: number };
+}
+
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_CHUNKS = 256;
+const BATCHES_IN_FLIGHT = 4;
+const READ_BUFFER_BYTES = 2 * MAX_CHUNK + 8 * 1024 * 1024;
+
+interface Slot {
+  readonly ids: string[];
+  readonly at: number;
+}
+
+/** Batches chunk copies for the workers; results are consumed in order. */
+class ChunkBatcher {
+  private data = Buffer.allocUnsafeSlow(BATCH_BYTES + MAX_CHUNK);
+  private used = 0;
+  private lengths: number[] = [];
+  private slots: Slot[] = [];
+  private readonly inFlight: Promise<void>[] = [];
+
+  constructor(private readonly pool: CryptoPool, private readonly consume: (ids: Buffer, sealed: Buffer, lengths: number[], slots: Slot[]) => Promise<void>) {}
+
+  async add(chunk: Uint8Array, slot: Slot): Promise<void> {
+    this.data.set(chunk, this.used);
+    this.used += chunk.length;
+    this.lengths.push(chunk.length);
+    this.slots.push(slot);
+    if (this.used >= BATCH_BYTES || this.lengths.length >= BATCH_CHUNKS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.lengths.length === 0) return;
+    const { lengths, slots } = this;
+    const job = this.pool.encrypt(this.data, lengths);
+    const previous = this.inFlight.at(-1) ?? Promise.resolve();
+    // Results are consumed strictly in submission order, so packs are laid out deterministically.
+    const done = Promise.all([job, previous]).then(([{ ids, sealed }]) => this.consume(ids, sealed, lengths, slots));
+    done.catch(() => undefined);
+    this.inFlight.push(done);
+    this.data = Buffer.allocUnsafeSlow(BATCH_BYTES + MAX_CHUNK);
+    this.used = 0;
+    this.lengths = [];
+    this.slots = [];
+    if (this.inFlight.length >= BATCHES_IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.inFlight.splice(0));
+  }
+}
+
+export async function sealHome(repo: Repository, input: SealInput): Promise<SealResult> {
+  const warn = input.warn ?? (() => undefined);
+  const scanned = scanHome(input.home, warn);
+  const previous = new Map<string, Entry>();
+  for (const entry of input.parent?.manifest.entries ?? []) previous.set(entry.path, entry);
+
+  const progress: ProgressEvent = { phase: 'Sealing', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
+  for (const e of scanned) if (e.type === 'file') { progress.filesTotal++; progress.bytesTotal += e.size; }
+  const report = () => input.onProgress?.({ ...progress });
+  report();
+
+  const pool = new CryptoPool(repo.keys);
+  const packs = new PackWriter(repo.store);
+  const newChunks = new Set<string>();
+  const batcher = new ChunkBatcher(pool, async (ids, sealed, lengths, slots) => {
+    let at = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      const sealedLength = (lengths[i] as number) + 16;
+      const idBytes = ids.subarray(i * CHUNK_ID_BYTES, (i + 1) * CHUNK_ID_BYTES);
+      const id = idBytes.toString('hex');
+      const slot = slots[i] as Slot;
+      slot.ids[slot.at] = id;
+      if (!input.chunks.has(id) && !newChunks.has(id)) {
+        newChunks.add(id);
+        await packs.add(Buffer.from(idBytes), sealed.subarray(at, at + sealedLength));
+      }
+      at += sealedLength;
+      progress.bytesDone += lengths[i] as number;
+    }
+    report();
+  });
+
+  const entries: Entry[] = [];
+  const changedWhileReading: string[] = [];
+  const readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  let filesRead = 0;
+  let bytesRead = 0;
+  try {
+    for (const e of scanned) {
+      if (e.type === 'dir') {
+        entries.push({ path: e.path, type: 'dir', mode: e.mode, mtimeNs: e.mtimeNs });
+        continue;
+      }
+      if (e.type === 'symlink') {
+        entries.push({ path: e.path, type: 'symlink', target: e.target ?? '', mtimeNs: e.mtimeNs });
+        continue;
+      }
+      const old = previous.get(e.path);
+      if (old?.type === 'file' && old.size === e.size && old.mtimeNs === e.mtimeNs && old.chunks.every((c) => input.chunks.has(c))) {
+        entries.push({ ...old, mode: e.mode });
+        progress.filesDone++;
+        progress.bytesDone += e.size;
+        continue;
+      }
+      const ids: string[] = [];
+      const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, mtimeNs: e.mtimeNs, size: 0, chunks: ids };
+      const size = await readFileChunks(join(input.home, ...e.path.split('/')), readBuffer, repo.keys.gearTable, (chunk, at) => batcher.add(chunk, { ids, at }), () => changedWhileReading.push(e.path), e);
+      entries.push({ ...entry, size });
+      filesRead++;
+      bytesRead += size;
+      progress.filesDone++;
+    }
+    if (input.carryOver === true) entries.push(...carriedEntries(input.parent?.manifest.entries ?? [], scanned));
+    entries.sort((a, b) => comparePaths(a.path, b.path));
+    await batcher.finish();
+    const newPacks = await packs.finish();
+    const parent = input.parent;
+    if (parent !== undefined && newPacks.length === 0 && parent.manifest.keyslotGeneration === repo.keyslots.generation && JSON.stringify(entries) === JSON.stringify(parent.manifest.entries)) {
+      return { snapshot: parent, changed: false, newPacks, changedWhileReading, stats: { files: progress.filesTotal, bytes: progress.bytesTotal, filesRead, bytesRead, bytesStored: 0 } };
+    }
+    const newIndex = newPacks.length > 0 ? await writeIndex(repo, newPacks) : undefined;
+    for (const pack of newPacks) {
+      for (const blob of pack.blobs) input.chunks.set(blob.id, { pack: packName(pack.pack), offset: blob.offset, length: blob.length, index: newIndex as string });
+    }
+    const indexes = new Set<string>();
+    for (const entry of entries) {
+      if (entry.type !== 'file') continue;
+      for (const chunk of entry.chunks) indexes.add((input.chunks.get(chunk) as ChunkLocation).index);
+    }
+    const manifest: Manifest = {
+      format: 1,
+      locker: repo.lockerId,
+      seq: (parent?.manifest.seq ?? 0) + 1,
+      parents: parent === undefined ? [] : [parent.id],
+      created: new Date().toISOString(),
+      keyslotGeneration: repo.keyslots.generation,
+      indexes: [...indexes].sort(),
+      entries,
+    };
+    const id = await writeManifest(repo, manifest);
+    progress.phase = 'Sealed';
+    report();
+    return {
+      snapshot: { id, manifest },
+      changed: true,
+      newPacks,
+      changedWhileReading,
+      stats: { files: progress.filesTotal, bytes: progress.bytesTotal, filesRead, bytesRead, bytesStored: packs.bytesWritten },
+    };
+  } catch (error) {
+    throw toEnvelockError(error);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Reads one file, cutting it into chunks; returns the bytes read. */
+async function readFileChunks(
+  path: string,
+  buffer: Buffer,
+  gear: Int32Array,
+  onChunk: (chunk: Uint8Array, at: number) => Promise<void>,
+  onChanged: () => void,
+  expected: { size: number; mtimeNs: string },
+): Promise<number> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw toEnvelockError(error);
+  }
+  try {
+    let filled = 0;
+    let start = 0;
+    let eof = false;
+    let total = 0;
+    let index = 0;
+    for (;;) {
+      if (!eof && filled - start < MAX_CHUNK) {
+        buffer.copyWithin(0, start, filled);
+        filled -= start;
+        start = 0;
+        while (filled < buffer.length) {
+          const n = readSync(fd, buffer, filled, buffer.length - filled, null);
+          if (n === 0) { eof = true; break; }
+          filled += n;
+          total += n;
+        }
+      }
+      if (start === filled) break;
+      const cut = nextCut(gear, buffer, start, filled);
+      await onChunk(buffer.subarray(start, start + cut), index++);
+      start += cut;
+    }
+    const after = fstatSync(fd, { bigint: true });
+    if (Number(after.size) !== expected.size || after.mtimeNs.toString() !== expected.mtimeNs || total !== expected.size) onChanged();
+    return total;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parent entries absent from the home, unless the home now has a non-folder where their folder was. */
+function carriedEntries(parentEntries: readonly Entry[], scanned: readonly ScannedEntry[]): Entry[] {
+  const present = new Map(scanned.map((e) => [e.path, e.type]));
+  return parentEntries.filter((entry) => {
+    if (present.has(entry.path)) return false;
+    const segments = entry.path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const type = present.get(segments.slice(0, i).join('/'));
+      if (type !== undefined && type !== 'dir') return false;
+    }
+    return true;
+  });
+}

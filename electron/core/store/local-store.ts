@@ -1,0 +1,137 @@
+/**
+ * A store in a local folder (which may itself sit inside a Dropbox, Drive or
+ * OneDrive folder). Writes go to tmp/, are fsynced, renamed into place, and the
+ * folder is fsynced, so a crash leaves the old object or the new one.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
+import { durableStep } from '../crash-points.js';
+import type { ObjectStore } from './object-store.js';
+
+const TMP = 'tmp';
+
+async function fsyncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { code?: string }).code === 'ENOENT';
+}
+
+export class LocalStore implements ObjectStore {
+  /** Few packs are open at once while unlocking: keep their descriptors. */
+  private readonly readers = new Map<string, number>();
+
+  constructor(readonly location: string) {}
+
+  private path(name: string): string {
+    return join(this.location, ...name.split('/'));
+  }
+
+  private missing(name: string): EnvelockError {
+    return new EnvelockError('OBJECT_MISSING', `Store object ${name} is missing from ${this.location}.`, { subject: name });
+  }
+
+  async get(name: string): Promise<Buffer> {
+    try {
+      return await readFile(this.path(name));
+    } catch (error) {
+      throw isMissing(error) ? this.missing(name) : toEnvelockError(error);
+    }
+  }
+
+  async getRange(name: string, offset: number, length: number): Promise<Buffer> {
+    let fd = this.readers.get(name);
+    if (fd === undefined) {
+      try {
+        fd = openSync(this.path(name), 'r');
+      } catch (error) {
+        throw isMissing(error) ? this.missing(name) : toEnvelockError(error);
+      }
+      if (this.readers.size >= 8) this.closeReaders();
+      this.readers.set(name, fd);
+    }
+    const out = Buffer.allocUnsafeSlow(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n === 0) {
+        const size = fstatSync(fd).size;
+        throw new EnvelockError('OBJECT_TRUNCATED', `Store object ${name} is truncated: ${size} bytes, but a blob ends at byte ${offset + length}.`, { subject: name });
+      }
+      done += n;
+    }
+    return out;
+  }
+
+  closeReaders(): void {
+    for (const fd of this.readers.values()) closeSync(fd);
+    this.readers.clear();
+  }
+
+  async put(name: string, parts: readonly Uint8Array[]): Promise<void> {
+    const target = this.path(name);
+    const tmp = join(this.location, TMP, `${name.replaceAll('/', '_')}.${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(dirname(tmp), { recursive: true });
+      const handle = await open(tmp, 'w', 0o600);
+      try {
+        await handle.writev(parts as Uint8Array[]);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      durableStep();
+      await mkdir(dirname(target), { recursive: true });
+      await rename(tmp, target);
+      await fsyncDir(dirname(target));
+      durableStep();
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw toEnvelockError(error);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(this.path(rel), { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw toEnvelockError(error);
+      }
+      for (const entry of entries) {
+        const child = `${rel}/${entry.name}`;
+        if (entry.isDirectory()) await walk(child);
+        else if (entry.isFile()) names.push(child);
+      }
+    };
+    await walk(prefix.replace(/\/$/, ''));
+    return names.sort();
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      await stat(this.path(name));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw toEnvelockError(error);
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    this.closeReaders();
+    await rm(join(this.location, TMP), { recursive: true, force: true });
+  }
+}

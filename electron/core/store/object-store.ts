@@ -1,0 +1,27 @@
+/**
+ * Where locker objects live. Names are '/'-separated: `config`, `keyslots`,
+ * `packs/<2 hex>/<64 hex>`, `indexes/<64 hex>`, `manifests/<64 hex>`.
+ * Every object but `keyslots` is written once and never changed. A local folder
+ * implements this now; S3 implements the same interface later.
+ */
+export interface ObjectStore {
+  /** Shown in messages, e.g. the store folder. */
+  readonly location: string;
+  /** Whole object; throws OBJECT_MISSING naming it when absent. */
+  get(name: string): Promise<Buffer>;
+  /** Part of an object; throws OBJECT_TRUNCATED when it ends before offset + length. */
+  getRange(name: string, offset: number, length: number): Promise<Buffer>;
+  /** Writes atomically and durably: readers see the old object or the whole new one. */
+  put(name: string, parts: readonly Uint8Array[]): Promise<void>;
+  /** Names under a prefix such as `packs/`, `indexes/`, `manifests/`. */
+  list(prefix: string): Promise<string[]>;
+  exists(name: string): Promise<boolean>;
+  /** Removes leftovers of interrupted writes. */
+  cleanup(): Promise<void>;
+}
+
+export const packName = (id: string): string => `packs/${id.slice(0, 2)}/${id}`;
+export const indexName = (id: string): string => `indexes/${id}`;
+export const manifestName = (id: string): string => `manifests/${id}`;
+/** The id at the end of a store name. */
+export const idOf = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
