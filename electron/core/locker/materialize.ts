@@ -12,17 +12,13 @@ import { TAG_BYTES } from '../crypto/aead.js';
 import { manifestName } from '../store/object-store.js';
 import { BlobFailed, CryptoPool } from './crypto-pool.js';
 import type { FileEntry } from './manifest.js';
+import { nsToSeconds } from './file-times.js';
 import { corrupted } from './object-header.js';
 import type { ChunkLocation, Repository, Snapshot } from './repository.js';
 
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_BLOBS = 256;
 const BATCHES_IN_FLIGHT = 4;
-
-/** Seconds with microsecond precision: what utimes can carry in a double. */
-export function nsToSeconds(ns: string): number {
-  return Number(BigInt(ns) / 1000n) / 1e6;
-}
 
 interface Item {
   readonly file: number;

@@ -13,6 +13,7 @@ import { packName } from '../store/object-store.js';
 import { MAX_CHUNK, nextCut } from './chunker.js';
 import { CryptoPool } from './crypto-pool.js';
 import { comparePaths, type Entry, type FileEntry, type Manifest } from './manifest.js';
+import { sameMicrosecond } from './file-times.js';
 import { PackWriter } from './pack-writer.js';
 import { writeIndex, writeManifest, type ChunkLocation, type Repository, type Snapshot } from './repository.js';
 import { scanHome, type ScannedEntry } from './scan.js';
@@ -141,7 +142,7 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
         continue;
       }
       const old = previous.get(e.path);
-      if (old?.type === 'file' && old.size === e.size && old.mtimeNs === e.mtimeNs && old.chunks.every((c) => input.chunks.has(c))) {
+      if (old?.type === 'file' && old.size === e.size && sameMicrosecond(old.mtimeNs, e.mtimeNs) && old.chunks.every((c) => input.chunks.has(c))) {
         entries.push({ ...old, mode: e.mode });
         progress.filesDone++;
         progress.bytesDone += e.size;
