@@ -193,7 +193,6 @@ export async function makePassphraseSlot(id: string, passphrase: string, kdf: Kd
   return { id, type: 'passphrase', kdf, wrapped: wrapLmk(kek, lmk, lockerId, id) };
 }
 
-export function makeRecoverySlot(id: string, recoveryKey: Uint8Array, lmk: Uint8Array, lockerId: Uint8Array): RecoverySlot {
-  const salt = randomBytes(16);
+export function makeRecoverySlot(id: string, recoveryKey: Uint8Array, lmk: Uint8Array, lockerId: Uint8Array, salt: Buffer = randomBytes(16)): RecoverySlot {
   return { id, type: 'recovery', salt, wrapped: wrapLmk(recoveryKek(recoveryKey, salt), lmk, lockerId, id) };
 }
