@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   NOT_UNLOCKED: { exit: 6, fix: 'Unlock the locker first with `envelock unlock <locker>`.' },
   ALREADY_UNLOCKED: { exit: 6, fix: 'Nothing to do: the locker is unlocked; its files are in the home folder.' },
   LOCKER_BUSY: { exit: 6, fix: 'Another envelock process is working on this locker; wait for it to finish. If none is running, retry: a stale lock is taken over automatically.' },
-  FILE_BUSY: { exit: 7, fix: 'Close the program that is writing to the file and lock again; nothing was removed.' },
+  FILE_BUSY: { exit: 7, fix: 'Close the program that is writing to the file and lock again; only files already safe in the locker were removed.' },
   DISK_FULL: { exit: 7, fix: 'Free space on the disk holding the named path, then retry; nothing was lost.' },
   PERMISSION_DENIED: { exit: 7, fix: 'Give your user read/write access to the named path (or run as its owner), then retry.' },
   IO_ERROR: { exit: 7, fix: 'Check the disk and the named path, then retry.' },

@@ -41,12 +41,14 @@ export function formatRecoveryKey(key: Uint8Array): string {
 }
 
 export function parseRecoveryKey(text: string): Buffer {
-  const cleaned = text
+  const normalized = text
     .toUpperCase()
     .replace(/\s|-/g, '')
-    .replace(/^ELK/, '')
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
+  // The "ELK" prefix is optional: strip it only when 36 characters remain, since a
+  // key typed without it may itself start with "E1K" typed as "ELK".
+  const cleaned = normalized.length === 39 && normalized.startsWith('E1K') ? normalized.slice(3) : normalized;
   const invalid = new EnvelockError('INVALID_RECOVERY_KEY', 'That is not a valid Envelock recovery key.');
   if (cleaned.length !== 36) throw invalid;
   let value = 0n;

@@ -4,7 +4,7 @@
  * key, so cut points reveal nothing about content to someone without the key)
  * decides the cut points; an edit moves only the chunks around it.
  */
-export const MIN_CHUNK = 256 * 1024;
+export const MIN_CHUNK = 512 * 1024;
 export const AVG_CHUNK = 1024 * 1024;
 export const MAX_CHUNK = 4 * 1024 * 1024;
 /** Top 22 bits: cutting is harder before the average size... */

@@ -4,7 +4,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { TAG_BYTES } from '../crypto/aead.js';
 import type { LockerKeys } from '../crypto/keys.js';
 import type { WorkerJob, WorkerResult } from './worker-protocol.js';
 
@@ -36,7 +35,7 @@ function spawnWorker(keys: LockerKeys): Worker {
   return new Worker(url, { workerData });
 }
 
-/** Makes sure a buffer owns its whole ArrayBuffer, so it can be transferred. */
+/** The buffer's memory as a whole ArrayBuffer (transferred, so it starts at 0), copying only if it shares one. */
 function transferable(buffer: Buffer): ArrayBuffer {
   if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer.buffer;
   const copy = new ArrayBuffer(buffer.length);
@@ -82,26 +81,31 @@ export class CryptoPool {
     });
   }
 
-  /** Chunk ids (32 bytes each, concatenated) and the sealed blobs (each length + 16). */
-  async encrypt(data: Buffer, lengths: number[]): Promise<{ ids: Buffer; sealed: Buffer }> {
+  /**
+   * Encrypts chunks laid end to end in `data`. Returns their ids (32 bytes
+   * each), GCM tags (16 bytes each), ciphertext bodies, and `data`'s memory
+   * back for reuse.
+   */
+  async encrypt(data: Buffer, lengths: number[]): Promise<{ ids: Buffer; tags: Buffer; bodies: Buffer[]; input: ArrayBuffer }> {
     const buffer = transferable(data);
     const result = await this.run({ kind: 'encrypt', seq: this.seq++, data: buffer, lengths }, [buffer]);
     if (!result.ok) throw new Error('encrypt job failed');
-    return { ids: Buffer.from(result.ids), sealed: Buffer.from(result.out) };
+    return { ids: Buffer.from(result.ids), tags: Buffer.from(result.tags), bodies: result.bodies.map((b) => Buffer.from(b)), input: result.input };
   }
 
-  /** Plaintexts concatenated; throws BlobFailed naming the first blob that fails. */
-  async decrypt(data: Buffer, ids: Buffer, lengths: number[], checkIds: boolean): Promise<Buffer> {
+  /**
+   * Decrypts sealed blobs (body ‖ tag) laid end to end from byte `start` of
+   * `data`; throws BlobFailed naming the first that fails.
+   */
+  async decrypt(data: Buffer, start: number, ids: Buffer, lengths: number[], checkIds: boolean): Promise<{ bodies: Buffer[]; input: ArrayBuffer }> {
     const buffer = transferable(data);
     const idBuffer = transferable(ids);
-    const result = await this.run({ kind: 'decrypt', seq: this.seq++, data: buffer, ids: idBuffer, lengths, checkIds }, [buffer, idBuffer]);
+    const result = await this.run({ kind: 'decrypt', seq: this.seq++, data: buffer, start, ids: idBuffer, lengths, checkIds }, [buffer, idBuffer]);
     if (!result.ok) throw new BlobFailed(result.failedIndex, result.reason);
-    return Buffer.from(result.out);
+    return { bodies: result.bodies.map((b) => Buffer.from(b)), input: result.input };
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }
-
-export const sealedLength = (plainLength: number): number => plainLength + TAG_BYTES;

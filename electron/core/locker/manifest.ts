@@ -26,15 +26,21 @@ export interface Manifest {
 
 const MAX_PLAINTEXT = 1024 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
-const NS = /^\d{1,24}$/;
+/** Nanoseconds since 1970; negative before it (files really carry such times). */
+const NS = /^-?\d{1,24}$/;
 
 export function encodeManifest(manifest: Manifest): Buffer {
   return deflateRawSync(Buffer.from(JSON.stringify(manifest), 'utf8'));
 }
 
-/** Path rules: relative, '/'-separated, no empty, '.' or '..' segments, no NUL. */
-export function isSafeRelativePath(path: string): boolean {
-  if (path.length === 0 || path.includes('\0') || path.startsWith('/') || path.includes('\\')) return false;
+/**
+ * Path rules: relative, '/'-separated, no empty, '.' or '..' segments, no NUL.
+ * A backslash is an ordinary name character on Linux and macOS, and seal stores
+ * such names, so refusing them everywhere made a locked locker unopenable; only
+ * on Windows, where it separates folders, is it unsafe.
+ */
+export function isSafeRelativePath(path: string, windows: boolean = process.platform === 'win32'): boolean {
+  if (path.length === 0 || path.includes('\0') || path.startsWith('/') || (windows && path.includes('\\'))) return false;
   return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 

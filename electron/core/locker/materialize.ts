@@ -8,7 +8,6 @@ import { chmodSync, closeSync, futimesSync, fchmodSync, lutimesSync, mkdirSync, 
 import { join } from 'node:path';
 import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
-import { TAG_BYTES } from '../crypto/aead.js';
 import { manifestName } from '../store/object-store.js';
 import { BlobFailed, CryptoPool } from './crypto-pool.js';
 import type { FileEntry } from './manifest.js';
@@ -85,7 +84,7 @@ export async function materialize(
       batchBytes = 0;
       const data = Buffer.concat(await Promise.all(items.map((i) => repo.store.getRange(i.location.pack, i.location.offset, i.location.length))));
       const ids = Buffer.concat(items.map((i) => Buffer.from(i.id, 'hex')));
-      const job = pool.decrypt(data, ids, items.map((i) => i.location.length), false).catch((error: unknown) => {
+      const job = pool.decrypt(data, 0, ids, items.map((i) => i.location.length), false).catch((error: unknown) => {
         if (error instanceof BlobFailed) {
           const bad = items[error.index] as Item;
           throw corrupted(bad.location.pack, `the blob at offset ${bad.location.offset} fails authentication (modified, or from another locker)`);
@@ -93,13 +92,8 @@ export async function materialize(
         throw error;
       });
       const previous = inFlight.at(-1) ?? Promise.resolve();
-      const done = Promise.all([job, previous]).then(([plain]) => {
-        let at = 0;
-        for (const item of items) {
-          const length = item.location.length - TAG_BYTES;
-          write(item, plain.subarray(at, at + length));
-          at += length;
-        }
+      const done = Promise.all([job, previous]).then(([{ bodies }]) => {
+        items.forEach((item, i) => write(item, bodies[i] as Buffer));
         report();
       });
       done.catch(() => undefined);

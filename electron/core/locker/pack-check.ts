@@ -26,7 +26,7 @@ export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEn
   if (computePackId(blobs) !== pack.pack) throw corrupted(subject, 'its blobs do not hash to its name (blobs swapped, replaced or altered)');
   const ids = Buffer.concat(blobs.map((b) => b.id));
   try {
-    await pool.decrypt(bytes.subarray(HEADER_BYTES), ids, pack.blobs.map((b) => b.length), checkIds);
+    await pool.decrypt(bytes, HEADER_BYTES, ids, pack.blobs.map((b) => b.length), checkIds);
   } catch (error) {
     if (error instanceof BlobFailed) {
       const blob = pack.blobs[error.index];
@@ -35,4 +35,13 @@ export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEn
     throw error;
   }
   return end - HEADER_BYTES - pack.blobs.length * TAG_BYTES;
+}
+
+/** Runs fn over items with at most `limit` at once (one pack per crypto worker). */
+export async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

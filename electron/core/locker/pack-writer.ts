@@ -1,61 +1,85 @@
 /**
  * Gathers sealed chunks into pack objects of about 16 MiB (few PUTs on S3).
- * Pack layout: header ‖ blob ‖ blob ‖ …; a pack's name is
- * SHA-256(header ‖ for each blob: chunk id ‖ GCM tag) (docs/FORMAT.md §7).
+ * Pack layout: header ‖ blob ‖ blob ‖ …, a blob being ciphertext ‖ GCM tag.
+ * A pack's name is SHA-256(header ‖ for each blob: chunk id ‖ tag)
+ * (docs/FORMAT.md §7): the tags authenticate the ciphertext, so the name pins
+ * the content without hashing every byte a second time.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { TAG_BYTES } from '../crypto/aead.js';
-import { packName, type ObjectStore } from '../store/object-store.js';
+import { packName, type ObjectStore, type ObjectWriter } from '../store/object-store.js';
 import { HEADER_BYTES, objectHeader, ObjectKind } from './object-header.js';
 import type { PackEntry } from './index-object.js';
 
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
-const MAX_WRITES_IN_FLIGHT = 2;
+/** Packs whose fsync may still be running while the next one fills. */
+const COMMITS_IN_FLIGHT = 3;
 
-/** The pack name from its header and its blobs' ids and tags, in order. */
+function packHash(): Hash {
+  return createHash('sha256').update(objectHeader(ObjectKind.pack));
+}
+
+/** The pack name from its blobs' ids and sealed bytes, in order. */
 export function computePackId(blobs: readonly { id: Uint8Array; sealed: Uint8Array }[]): string {
-  const hash = createHash('sha256').update(objectHeader(ObjectKind.pack));
+  const hash = packHash();
   for (const blob of blobs) hash.update(blob.id).update(blob.sealed.subarray(blob.sealed.length - TAG_BYTES));
   return hash.digest('hex');
 }
 
+interface OpenPack {
+  readonly writer: ObjectWriter;
+  readonly hash: Hash;
+  readonly blobs: { id: string; offset: number; length: number }[];
+  size: number;
+}
+
 export class PackWriter {
-  private parts: Buffer[] = [];
-  private blobs: { id: Buffer; sealed: Buffer; offset: number }[] = [];
-  private size = HEADER_BYTES;
-  private readonly writes: Promise<void>[] = [];
+  private current: OpenPack | undefined;
+  private readonly commits: Promise<void>[] = [];
   readonly written: PackEntry[] = [];
   bytesWritten = 0;
 
   constructor(private readonly store: ObjectStore) {}
 
-  async add(id: Buffer, sealed: Buffer): Promise<void> {
-    this.parts.push(sealed);
-    this.blobs.push({ id, sealed, offset: this.size });
-    this.size += sealed.length;
-    if (this.size >= PACK_TARGET_BYTES) await this.flush();
+  /** Appends one sealed chunk (body, then its tag) to the open pack. */
+  async add(id: Buffer, body: Uint8Array, tag: Uint8Array): Promise<void> {
+    if (this.current === undefined) {
+      const writer = this.store.writer();
+      writer.append(objectHeader(ObjectKind.pack));
+      this.current = { writer, hash: packHash(), blobs: [], size: HEADER_BYTES };
+    }
+    const pack = this.current;
+    pack.writer.append(body);
+    pack.writer.append(tag);
+    pack.hash.update(id).update(tag);
+    pack.blobs.push({ id: id.toString('hex'), offset: pack.size, length: body.length + TAG_BYTES });
+    pack.size += body.length + TAG_BYTES;
+    if (pack.size >= PACK_TARGET_BYTES) await this.close();
   }
 
-  private async flush(): Promise<void> {
-    if (this.blobs.length === 0) return;
-    const id = computePackId(this.blobs);
-    const parts = [objectHeader(ObjectKind.pack), ...this.parts];
-    this.written.push({ pack: id, blobs: this.blobs.map((b) => ({ id: b.id.toString('hex'), offset: b.offset, length: b.sealed.length })) });
-    this.bytesWritten += this.size;
-    this.parts = [];
-    this.blobs = [];
-    this.size = HEADER_BYTES;
-    const write = this.store.put(packName(id), parts);
-    write.catch(() => undefined); // awaited below; this only stops an early abort from being "unhandled"
-    this.writes.push(write);
-    // Bound memory: at most a couple of packs wait for the disk at once.
-    if (this.writes.length > MAX_WRITES_IN_FLIGHT) await this.writes.shift();
+  private async close(): Promise<void> {
+    const pack = this.current;
+    if (pack === undefined) return;
+    this.current = undefined;
+    const id = pack.hash.digest('hex');
+    this.written.push({ pack: id, blobs: pack.blobs });
+    this.bytesWritten += pack.size;
+    const commit = pack.writer.commit(packName(id));
+    commit.catch(() => undefined); // awaited below; this only stops an early abort from being "unhandled"
+    this.commits.push(commit);
+    if (this.commits.length > COMMITS_IN_FLIGHT) await this.commits.shift();
   }
 
-  /** Flushes the last pack and waits until every pack is durable. */
+  /** Closes the last pack and waits until every pack is durable. */
   async finish(): Promise<PackEntry[]> {
-    await this.flush();
-    await Promise.all(this.writes.splice(0));
+    await this.close();
+    await Promise.all(this.commits.splice(0));
     return this.written;
+  }
+
+  /** Drops a pack that was never committed (the seal failed). */
+  abort(): void {
+    this.current?.writer.abort();
+    this.current = undefined;
   }
 }

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { durableStep } from '../crash-points.js';
+import { sameMicrosecond } from './file-times.js';
 import type { Entry } from './manifest.js';
 
 function stillMatches(entry: Entry, st: BigIntStats): boolean {
-  if (entry.type === 'file') return st.isFile() && Number(st.size) === entry.size && st.mtimeNs.toString() === entry.mtimeNs;
+  if (entry.type === 'file') return st.isFile() && Number(st.size) === entry.size && sameMicrosecond(st.mtimeNs.toString(), entry.mtimeNs);
   if (entry.type === 'symlink') return st.isSymbolicLink();
   return st.isDirectory();
 }
@@ -29,12 +30,27 @@ function overwrite(path: string, size: number): void {
   }
 }
 
+/**
+ * Sockets, FIFOs and device files hold no content and cannot be stored (scan
+ * skips them with a warning). Left in place they kept their folders, and so the
+ * home, from ever emptying: every lock ended in FILE_BUSY. Lock removes them.
+ */
+function removeSpecialFiles(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = lstatSync(path);
+    if (st.isDirectory()) removeSpecialFiles(path);
+    else if (!st.isFile() && !st.isSymbolicLink()) unlinkSync(path);
+  }
+}
+
 /** Returns the paths left in place (changed since sealing, or not in the snapshot). */
 export function removePlaintext(home: string, entries: readonly Entry[], options: { shred: boolean; onProgress?: (e: ProgressEvent) => void }): string[] {
   const kept = new Set<string>();
   const progress: ProgressEvent = { phase: 'Removing plaintext', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: entries.length };
   const abs = (path: string) => join(home, ...path.split('/'));
   try {
+    removeSpecialFiles(home);
     // Children before parents, so folders are empty when their turn comes.
     for (const entry of [...entries].reverse()) {
       let st: BigIntStats;

@@ -48,7 +48,7 @@ export function scanHome(home: string, warn: (message: string) => void): Scanned
       } else if (st.isSymbolicLink()) {
         entries.push({ ...base, type: 'symlink', size: 0, target: readlinkSync(childAbs) });
       } else {
-        warn(`Skipped ${childRel}: sockets, FIFOs and device files cannot be stored in a locker.`);
+        warn(`Skipped ${childRel}: sockets, FIFOs and device files cannot be stored in a locker (they hold no data; lock removes them).`);
       }
     }
   };

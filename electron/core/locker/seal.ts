@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
+import { TAG_BYTES } from '../crypto/aead.js';
 import { CHUNK_ID_BYTES } from '../crypto/keys.js';
 import { packName } from '../store/object-store.js';
 import { MAX_CHUNK, nextCut } from './chunker.js';
@@ -44,7 +45,8 @@ export interface SealResult {
   readonly stats: { files: number; bytes: number; filesRead: number; bytesRead: number; bytesStored: number };
 }
 
-const BATCH_BYTES = 4 * 1024 * 1024;
+/** One batch fills one buffer; a chunk is at most this big, so it always fits an empty one. */
+const BATCH_BYTES = MAX_CHUNK;
 const BATCH_CHUNKS = 256;
 const BATCHES_IN_FLIGHT = 4;
 const READ_BUFFER_BYTES = 2 * MAX_CHUNK + 8 * 1024 * 1024;
@@ -54,34 +56,50 @@ interface Slot {
   readonly at: number;
 }
 
-/** Batches chunk copies for the workers; results are consumed in order. */
+type Encrypted = { ids: Buffer; tags: Buffer; bodies: Buffer[] };
+
+/**
+ * Batches chunk copies for the workers and hands results back strictly in
+ * submission order, so packs are laid out deterministically. Batch buffers
+ * come back from the workers and are reused: memory stays flat.
+ */
 class ChunkBatcher {
-  private data = Buffer.allocUnsafeSlow(BATCH_BYTES + MAX_CHUNK);
+  private readonly free: ArrayBuffer[] = [];
+  private data: Buffer;
   private used = 0;
   private lengths: number[] = [];
   private slots: Slot[] = [];
   private readonly inFlight: Promise<void>[] = [];
 
-  constructor(private readonly pool: CryptoPool, private readonly consume: (ids: Buffer, sealed: Buffer, lengths: number[], slots: Slot[]) => Promise<void>) {}
+  constructor(private readonly pool: CryptoPool, private readonly consume: (result: Encrypted, lengths: number[], slots: Slot[]) => Promise<void>) {
+    this.data = this.buffer();
+  }
+
+  private buffer(): Buffer {
+    return Buffer.from(this.free.pop() ?? new ArrayBuffer(BATCH_BYTES));
+  }
 
   async add(chunk: Uint8Array, slot: Slot): Promise<void> {
+    if (this.used + chunk.length > BATCH_BYTES) await this.flush();
     this.data.set(chunk, this.used);
     this.used += chunk.length;
     this.lengths.push(chunk.length);
     this.slots.push(slot);
-    if (this.used >= BATCH_BYTES || this.lengths.length >= BATCH_CHUNKS) await this.flush();
+    if (this.lengths.length >= BATCH_CHUNKS) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.lengths.length === 0) return;
     const { lengths, slots } = this;
-    const job = this.pool.encrypt(this.data, lengths);
+    const job = this.pool.encrypt(this.data, lengths).then((result) => {
+      this.free.push(result.input);
+      return result;
+    });
     const previous = this.inFlight.at(-1) ?? Promise.resolve();
-    // Results are consumed strictly in submission order, so packs are laid out deterministically.
-    const done = Promise.all([job, previous]).then(([{ ids, sealed }]) => this.consume(ids, sealed, lengths, slots));
-    done.catch(() => undefined);
+    const done = Promise.all([job, previous]).then(([result]) => this.consume(result, lengths, slots));
+    done.catch(() => undefined); // awaited in order below; this only stops an early abort from being "unhandled"
     this.inFlight.push(done);
-    this.data = Buffer.allocUnsafeSlow(BATCH_BYTES + MAX_CHUNK);
+    this.data = this.buffer();
     this.used = 0;
     this.lengths = [];
     this.slots = [];
@@ -108,19 +126,16 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   const pool = new CryptoPool(repo.keys);
   const packs = new PackWriter(repo.store);
   const newChunks = new Set<string>();
-  const batcher = new ChunkBatcher(pool, async (ids, sealed, lengths, slots) => {
-    let at = 0;
+  const batcher = new ChunkBatcher(pool, async ({ ids, tags, bodies }, lengths, slots) => {
     for (let i = 0; i < lengths.length; i++) {
-      const sealedLength = (lengths[i] as number) + 16;
       const idBytes = ids.subarray(i * CHUNK_ID_BYTES, (i + 1) * CHUNK_ID_BYTES);
       const id = idBytes.toString('hex');
       const slot = slots[i] as Slot;
       slot.ids[slot.at] = id;
       if (!input.chunks.has(id) && !newChunks.has(id)) {
         newChunks.add(id);
-        await packs.add(Buffer.from(idBytes), sealed.subarray(at, at + sealedLength));
+        await packs.add(idBytes, bodies[i] as Buffer, tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES));
       }
-      at += sealedLength;
       progress.bytesDone += lengths[i] as number;
     }
     report();
@@ -194,6 +209,7 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
       stats: { files: progress.filesTotal, bytes: progress.bytesTotal, filesRead, bytesRead, bytesStored: packs.bytesWritten },
     };
   } catch (error) {
+    packs.abort();
     throw toEnvelockError(error);
   } finally {
     await pool.close();

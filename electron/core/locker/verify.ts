@@ -9,7 +9,7 @@ import type { ProgressEvent } from '../../../shared/progress.js';
 import { idOf, indexName, manifestName, packName } from '../store/object-store.js';
 import { CryptoPool } from './crypto-pool.js';
 import type { FileEntry, Manifest } from './manifest.js';
-import { checkPack } from './pack-check.js';
+import { checkPack, forEachConcurrently } from './pack-check.js';
 import { readIndex, readManifest, type Repository } from './repository.js';
 import type { PackEntry } from './index-object.js';
 import { TAG_BYTES } from '../crypto/aead.js';
@@ -52,11 +52,11 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
   const pool = new CryptoPool(repo.keys);
   let bytes = 0;
   try {
-    for (const pack of packsToCheck.values()) {
+    await forEachConcurrently([...packsToCheck.values()], 2, async (pack) => {
       if (!storedPacks.has(pack.pack)) {
         note(new EnvelockError('OBJECT_MISSING', `Store object ${packName(pack.pack)} is missing from ${store.location}.`, { subject: packName(pack.pack) }));
         for (const blob of pack.blobs) badChunks.add(blob.id);
-        continue;
+        return;
       }
       try {
         bytes += await checkPack(repo, pool, pack, true);
@@ -67,7 +67,7 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
       progress.filesDone++;
       for (const blob of pack.blobs) progress.bytesDone += blob.length;
       onProgress?.({ ...progress });
-    }
+    });
   } finally {
     await pool.close();
   }

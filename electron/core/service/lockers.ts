@@ -16,7 +16,7 @@ import { formatRecoveryKey, generateRecoveryKey } from '../crypto/recovery-key.j
 import { CryptoPool } from '../locker/crypto-pool.js';
 import { KEYSLOTS_NAME, makePassphraseSlot, makeRecoverySlot, type Credential } from '../locker/keyslots.js';
 import { materialize } from '../locker/materialize.js';
-import { checkPack } from '../locker/pack-check.js';
+import { checkPack, forEachConcurrently } from '../locker/pack-check.js';
 import { removePlaintext } from '../locker/remove-plaintext.js';
 import {
   createRepository, listSnapshots, loadChunkLocations, openRepository, writeKeyslots,
@@ -270,12 +270,12 @@ async function readBack(ctx: EngineContext, repo: Repository, result: SealResult
   const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: result.newPacks.length };
   for (const pack of result.newPacks) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
   try {
-    for (const pack of result.newPacks) {
+    await forEachConcurrently(result.newPacks, 2, async (pack) => {
       await checkPack(repo, pool, pack, false);
       progress.filesDone++;
       for (const blob of pack.blobs) progress.bytesDone += blob.length;
       ctx.onProgress?.({ ...progress });
-    }
+    });
   } finally {
     await pool.close();
   }

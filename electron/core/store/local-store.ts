@@ -4,12 +4,12 @@
  * folder is fsynced, so a crash leaves the old object or the new one.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import { durableStep } from '../crash-points.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectStore, ObjectWriter } from './object-store.js';
 
 const TMP = 'tmp';
 
@@ -78,26 +78,66 @@ export class LocalStore implements ObjectStore {
   }
 
   async put(name: string, parts: readonly Uint8Array[]): Promise<void> {
-    const target = this.path(name);
-    const tmp = join(this.location, TMP, `${name.replaceAll('/', '_')}.${randomBytes(6).toString('hex')}`);
+    const writer = this.writer();
     try {
-      await mkdir(dirname(tmp), { recursive: true });
-      const handle = await open(tmp, 'w', 0o600);
-      try {
-        await handle.writev(parts as Uint8Array[]);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      durableStep();
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
-      await fsyncDir(dirname(target));
-      durableStep();
+      for (const part of parts) writer.append(part);
     } catch (error) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw toEnvelockError(error);
+      writer.abort();
+      throw error;
     }
+    await writer.commit(name);
+  }
+
+  /**
+   * Appends go straight into a temp file (page cache), so a 16 MiB pack never
+   * sits in memory; commit fsyncs it on the thread pool, renames it into place
+   * and fsyncs the folder.
+   */
+  writer(): ObjectWriter {
+    const tmpDir = join(this.location, TMP);
+    const tmp = join(tmpDir, `object.${randomBytes(8).toString('hex')}`);
+    let fd: number | undefined;
+    const fail = (error: unknown): never => {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      rmSync(tmp, { force: true });
+      throw toEnvelockError(error);
+    };
+    try {
+      mkdirSync(tmpDir, { recursive: true });
+      fd = openSync(tmp, 'w', 0o600);
+    } catch (error) {
+      fail(error);
+    }
+    return {
+      append: (part) => {
+        try {
+          for (let done = 0; done < part.length; ) done += writeSync(fd as number, part, done, part.length - done);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      commit: async (name) => {
+        const target = this.path(name);
+        try {
+          await new Promise<void>((resolve, reject) => fsync(fd as number, (error) => (error ? reject(error) : resolve())));
+          closeSync(fd as number);
+          fd = undefined;
+          durableStep();
+          await mkdir(dirname(target), { recursive: true });
+          await rename(tmp, target);
+          await fsyncDir(dirname(target));
+          durableStep();
+        } catch (error) {
+          fail(error);
+        }
+      },
+      abort: () => {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
+        rmSync(tmp, { force: true });
+      },
+    };
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -13,6 +13,8 @@ export interface ObjectStore {
   getRange(name: string, offset: number, length: number): Promise<Buffer>;
   /** Writes atomically and durably: readers see the old object or the whole new one. */
   put(name: string, parts: readonly Uint8Array[]): Promise<void>;
+  /** Starts an object whose name is known only at the end (a pack, named by its content). */
+  writer(): ObjectWriter;
   /** Names under a prefix such as `packs/`, `indexes/`, `manifests/`. */
   list(prefix: string): Promise<string[]>;
   exists(name: string): Promise<boolean>;
@@ -25,3 +27,12 @@ export const indexName = (id: string): string => `indexes/${id}`;
 export const manifestName = (id: string): string => `manifests/${id}`;
 /** The id at the end of a store name. */
 export const idOf = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
+
+/** An object being written piece by piece; nothing is visible under a name before commit. */
+export interface ObjectWriter {
+  append(part: Uint8Array): void;
+  /** Makes the object durable under its name. */
+  commit(name: string): Promise<void>;
+  /** Drops an object that will not be committed. */
+  abort(): void;
+}
