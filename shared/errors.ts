@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   DISK_FULL: { exit: 7, fix: 'Free space on the disk holding the named path, then retry; nothing was lost.' },
   PERMISSION_DENIED: { exit: 7, fix: 'Give your user read/write access to the named path (or run as its owner), then retry.' },
   IO_ERROR: { exit: 7, fix: 'Check the disk and the named path, then retry.' },
+  NAME_NOT_UTF8: { exit: 7, fix: 'Rename the file or folder to a UTF-8 name (for example with `convmv`), then retry; nothing was removed.' },
+  PATH_TOO_LONG: { exit: 7, fix: 'Shorten some folder or file names, or move the folder closer to the root of the disk, then retry; nothing was removed.' },
   OBJECT_CORRUPTED: { exit: 5, fix: 'The named store object was modified or damaged. Restore it from a backup or another copy of the store; run `envelock verify` to list every damaged object.' },
   OBJECT_TRUNCATED: { exit: 5, fix: 'The named store object is shorter than written (interrupted copy or sync). Copy it again from another copy of the store, then run `envelock verify`.' },
   OBJECT_MISSING: { exit: 5, fix: 'An object the locker needs is missing from the store (incomplete sync?). Copy it from another copy of the store, then run `envelock verify`.' },
@@ -81,6 +83,7 @@ const ERRNO_TO_CODE: Record<string, ErrorCode> = {
   EBUSY: 'FILE_BUSY',
   ETXTBSY: 'FILE_BUSY',
   EIO: 'IO_ERROR',
+  ENAMETOOLONG: 'PATH_TOO_LONG',
 };
 
 const ERRNO_TO_TEXT: Record<string, string> = {
@@ -88,7 +91,13 @@ const ERRNO_TO_TEXT: Record<string, string> = {
   PERMISSION_DENIED: 'Permission denied',
   FILE_BUSY: 'The file is busy',
   IO_ERROR: 'A disk read or write failed',
+  PATH_TOO_LONG: 'A path is longer than the operating system allows',
 };
+
+/** Paths near PATH_MAX make unreadable messages: keep both ends. */
+function shortenPath(path: string): string {
+  return path.length <= 200 ? path : `${path.slice(0, 80)}…${path.slice(-100)}`;
+}
 
 /**
  * The one place where unknown failures become EnvelockErrors. System errors keep
@@ -102,7 +111,7 @@ export function toEnvelockError(error: unknown): EnvelockError {
   const code = sysCode === undefined ? undefined : ERRNO_TO_CODE[sysCode];
   if (code !== undefined) {
     const text = ERRNO_TO_TEXT[code] ?? 'I/O error';
-    return new EnvelockError(code, path === undefined ? `${text} (${sysCode}).` : `${text}: ${path} (${sysCode}).`, { subject: path, cause: error });
+    return new EnvelockError(code, path === undefined ? `${text} (${sysCode}).` : `${text}: ${shortenPath(path)} (${sysCode}).`, { subject: path, cause: error });
   }
   if (sysCode === 'ENOENT' && path !== undefined) {
     return new EnvelockError('IO_ERROR', `A file or folder disappeared while Envelock was using it: ${path}.`, { subject: path, cause: error });

@@ -173,7 +173,8 @@ export async function unlockKeyslots(parsed: ParsedKeyslots, config: LockerConfi
     const candidate = unwrapLmk(kek, slot.wrapped, config.lockerId, slot.id);
     if (candidate === undefined) continue;
     if (!commitmentMatches(candidate, config.lockerId, config.commitment)) {
-      throw bad(`slot ${slot.id} yields a key that does not match the locker's key commitment`);
+      // Either object may be the altered one (a forged slot, or a damaged config): name both.
+      throw bad(`slot ${slot.id} yields a key that does not match the key commitment in the config object (one of the two was modified)`);
     }
     lmk = candidate;
     break;

@@ -7,13 +7,18 @@ import { packName } from '../store/object-store.js';
 import type { Repository } from './repository.js';
 import { BlobFailed, type CryptoPool } from './crypto-pool.js';
 import type { PackEntry } from './index-object.js';
-import { checkHeader, corrupted, HEADER_BYTES, ObjectKind, truncated } from './object-header.js';
+import { checkHeader, corrupted, HEADER_BYTES, objectHeader, ObjectKind, truncated } from './object-header.js';
 import { computePackId } from './pack-writer.js';
 
 /** Returns the plaintext bytes authenticated. */
 export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEntry, checkIds: boolean): Promise<number> {
   const subject = packName(pack.pack);
   const bytes = await repo.store.get(subject);
+  // The name commits to this version's header (computePackId) and a current index lists the pack,
+  // so any other header, version byte included, is damage rather than a newer format.
+  if (bytes.length >= HEADER_BYTES && !bytes.subarray(0, HEADER_BYTES).equals(objectHeader(ObjectKind.pack))) {
+    throw corrupted(subject, 'its header is not the one its name commits to');
+  }
   checkHeader(bytes, ObjectKind.pack, subject);
   let end = HEADER_BYTES;
   for (const blob of pack.blobs) {

@@ -4,7 +4,7 @@
  * (type, size, mtime); anything else — written during the lock, or new — is
  * kept and reported, so a write that races the lock is never lost.
  */
-import { lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync, fsyncSync, closeSync, type BigIntStats } from 'node:fs';
+import { chmodSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync, fsyncSync, closeSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
@@ -49,6 +49,23 @@ export function removePlaintext(home: string, entries: readonly Entry[], options
   const kept = new Set<string>();
   const progress: ProgressEvent = { phase: 'Removing plaintext', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: entries.length };
   const abs = (path: string) => join(home, ...path.split('/'));
+  /**
+   * A read-only folder (chmod a-w, Go's module cache) cannot lose its entries:
+   * lock stopped half done with PERMISSION_DENIED, and so did every retry and
+   * unlock. Such a folder is opened for its owner just before its content goes,
+   * and given its mode back if it stays. (Root never noticed: it ignores modes.)
+   */
+  const opened = new Map<string, number>();
+  const openParent = (path: string) => {
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) return; // the home itself keeps its permissions
+    const parent = path.slice(0, slash);
+    if (opened.has(parent)) return;
+    const mode = Number(lstatSync(abs(parent)).mode & 0o7777);
+    if ((mode & 0o300) === 0o300) return;
+    chmodSync(abs(parent), mode | 0o300);
+    opened.set(parent, mode);
+  };
   try {
     removeSpecialFiles(home);
     // Children before parents, so folders are empty when their turn comes.
@@ -69,15 +86,21 @@ export function removePlaintext(home: string, entries: readonly Entry[], options
           kept.add(entry.path);
           continue;
         }
+        openParent(entry.path);
         rmdirSync(abs(entry.path));
       } else {
-        if (options.shred && entry.type === 'file') overwrite(abs(entry.path), entry.size);
+        openParent(entry.path);
+        if (options.shred && entry.type === 'file') {
+          if ((st.mode & 0o200n) === 0n) chmodSync(abs(entry.path), Number(st.mode & 0o7777n) | 0o200); // a read-only file is overwritten too
+          overwrite(abs(entry.path), entry.size);
+        }
         unlinkSync(abs(entry.path));
       }
       durableStep();
       progress.filesDone++;
       if (progress.filesDone % 256 === 0) options.onProgress?.({ ...progress });
     }
+    for (const [path, mode] of opened) if (lstatSync(abs(path), { throwIfNoEntry: false })?.isDirectory() === true) chmodSync(abs(path), mode);
     // Whatever is left in the home was not in the snapshot: new since the seal.
     const walk = (dir: string, rel: string) => {
       for (const name of readdirSync(dir)) {

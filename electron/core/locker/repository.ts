@@ -68,8 +68,16 @@ export async function readConfig(store: ObjectStore): Promise<LockerConfig> {
   }
 }
 
-export async function openRepository(store: ObjectStore, credential: Credential): Promise<Repository> {
+/** `expectedLockerId` (from the registry) is checked before the keyslots, so a damaged config is not blamed on them. */
+export async function openRepository(store: ObjectStore, credential: Credential, expectedLockerId?: string): Promise<Repository> {
   const config = await readConfig(store);
+  if (expectedLockerId !== undefined && config.lockerId.toString('hex') !== expectedLockerId) {
+    throw new EnvelockError(
+      'OBJECT_CORRUPTED',
+      `Store object ${CONFIG_NAME} in ${store.location} names locker ${config.lockerId.toString('hex')}, not ${expectedLockerId}: it was damaged, or the store holds another locker.`,
+      { subject: CONFIG_NAME },
+    );
+  }
   const keyslots = decodeKeyslots(await store.get(KEYSLOTS_NAME));
   const lmk = await unlockKeyslots(keyslots, config, credential);
   return { store, config, lockerId: config.lockerId.toString('hex'), keys: deriveLockerKeys(lmk, config.lockerId), lmk, keyslots };

@@ -5,7 +5,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { toEnvelockError } from '../../../shared/errors.js';
+import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import { comparePaths } from './manifest.js';
 
 export interface ScannedEntry {
@@ -37,6 +37,10 @@ export function scanHome(home: string, warn: (message: string) => void): Scanned
       try {
         st = statEntry(childAbs);
       } catch (error) {
+        // readdir decodes names as UTF-8; a name that is not comes back altered and cannot be found.
+        if ((error as { code?: string }).code === 'ENOENT' && name.includes('\uFFFD')) {
+          throw new EnvelockError('NAME_NOT_UTF8', `The name of ${childAbs} is not valid UTF-8, and lockers store names as UTF-8.`, { subject: childAbs });
+        }
         throw toEnvelockError(error);
       }
       const base = { path: childRel, mode: Number(st.mode & 0o7777n), mtimeNs: st.mtimeNs.toString() };

@@ -149,11 +149,18 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   try {
     for (const e of scanned) {
       if (e.type === 'dir') {
-        entries.push({ path: e.path, type: 'dir', mode: e.mode, mtimeNs: e.mtimeNs });
+        const old = previous.get(e.path);
+        // Finishing a lock (carry-over): the folder's time changed because lock removed its
+        // children, and its mode may be the one lock opened it with; keep what was sealed.
+        if (input.carryOver === true && old?.type === 'dir') {
+          entries.push(old);
+          continue;
+        }
+        entries.push({ path: e.path, type: 'dir', mode: e.mode, mtimeNs: recordedTime(old, e) });
         continue;
       }
       if (e.type === 'symlink') {
-        entries.push({ path: e.path, type: 'symlink', target: e.target ?? '', mtimeNs: e.mtimeNs });
+        entries.push({ path: e.path, type: 'symlink', target: e.target ?? '', mtimeNs: recordedTime(previous.get(e.path), e) });
         continue;
       }
       const old = previous.get(e.path);
@@ -214,6 +221,15 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * Unlock restores times only to the microsecond. Keep the nanoseconds recorded
+ * before when they agree to the microsecond, as files do: else every folder and
+ * link differed after an unlock and a seal of an untouched home wrote a new snapshot.
+ */
+function recordedTime(old: Entry | undefined, e: ScannedEntry): string {
+  return old?.type === e.type && sameMicrosecond(old.mtimeNs, e.mtimeNs) ? old.mtimeNs : e.mtimeNs;
 }
 
 /** Reads one file, cutting it into chunks; returns the bytes read. */

@@ -26,11 +26,14 @@ export function sealObject(objectKey: Uint8Array, kind: ObjectKind, plaintext: U
  * no key and tells a damaged object from a wrong key.
  */
 export function openObject(objectKey: Uint8Array, kind: ObjectKind, bytes: Uint8Array, subject: string, expectedName?: string): Buffer {
-  checkHeader(bytes, kind, subject);
-  if (bytes.length < HEADER_BYTES + SALT_BYTES + TAG_BYTES) throw truncated(subject, `${bytes.length} bytes is too short for a sealed object`);
-  if (expectedName !== undefined && objectName(bytes) !== expectedName) {
+  const minimum = HEADER_BYTES + SALT_BYTES + TAG_BYTES;
+  // The name is checked before the header: a damaged object whose version byte flipped must not
+  // read as "written by another Envelock version". Too-short objects are reported as such below.
+  if (expectedName !== undefined && bytes.length >= minimum && objectName(bytes) !== expectedName) {
     throw corrupted(subject, 'its content does not hash to its name');
   }
+  checkHeader(bytes, kind, subject);
+  if (bytes.length < minimum) throw truncated(subject, `${bytes.length} bytes is too short for a sealed object`);
   const salt = bytes.subarray(HEADER_BYTES, HEADER_BYTES + SALT_BYTES);
   try {
     return gcmOpen(objectKeyFor(objectKey, kind, salt), ZERO_NONCE, bytes.subarray(HEADER_BYTES + SALT_BYTES), bytes.subarray(0, HEADER_BYTES));

@@ -131,10 +131,8 @@ interface Opened {
  * snapshot means someone put old objects back.
  */
 async function openChecked(record: LockerRecord, credential: Credential): Promise<Opened> {
-  const repo = await openRepository(storeOf(record), credential);
-  if (repo.lockerId !== record.id) {
-    throw new EnvelockError('OBJECT_CORRUPTED', `The store at ${record.store} holds locker ${repo.lockerId}, not ${record.id}.`, { subject: 'config' });
-  }
+  // The locker id is checked inside, before the keyslots: a damaged config is then named as such.
+  const repo = await openRepository(storeOf(record), credential, record.id);
   if (repo.keyslots.generation < record.seen.keyslotGeneration) {
     throw new EnvelockError(
       'ROLLBACK_DETECTED',
@@ -361,8 +359,24 @@ function isEmptyDir(path: string): boolean {
   return readdirSync(path).length === 0;
 }
 
-function unlockTempFolder(record: LockerRecord): string {
-  return join(dirname(record.home), `.${basename(record.home)}.envelock-unlock-${record.id.slice(0, 8)}`);
+/**
+ * A fresh sibling of the home to unlock into, then renamed onto it. Its name is
+ * no longer than the home's (hidden with a dot when there is room), so a tree
+ * whose paths fit the OS limit in the home also fits while it is being written.
+ */
+function makeUnlockFolder(record: LockerRecord): string {
+  const length = Math.max(1, Math.min(16, Buffer.byteLength(basename(record.home))));
+  for (;;) {
+    const random = randomBytes(12).toString('hex');
+    const name = length === 1 ? random.slice(0, 1) : `.${random.slice(0, length - 1)}`;
+    const candidate = join(dirname(record.home), name);
+    try {
+      mkdirSync(candidate, { mode: 0o700 });
+      return candidate;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 async function materializeLatest(ctx: EngineContext, opened: Opened, snapshot: Snapshot, target: string): Promise<{ files: number; bytes: number }> {
@@ -381,12 +395,12 @@ async function finishInterrupted(ctx: EngineContext, record: LockerRecord, crede
     return (await removeCovered(ctx, record, opened, result.snapshot, false)).record;
   }
   if (record.state === 'unlocking') {
-    const temp = record.unlockingInto ?? unlockTempFolder(record);
-    const tempExists = existsSync(temp);
+    const temp = record.unlockingInto;
+    const tempExists = temp !== undefined && existsSync(temp);
     const homeFilled = existsSync(record.home) && !isEmptyDir(record.home);
     // The rename into the home happened, or it did not: finish or roll back, never keep half a tree.
     const state = !tempExists && homeFilled ? 'unlocked' : 'locked';
-    rmSync(temp, { recursive: true, force: true });
+    if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
     return updateRecord(ctx.configDir, record.id, ({ unlockingInto: _u, ...rest }) => ({ ...rest, state }));
   }
   return record;
@@ -409,11 +423,17 @@ export async function unlockLocker(ctx: EngineContext, ref: string, credential: 
     }
     const opened = await openChecked(record, credential);
     const snapshot = opened.latest;
-    const temp = unlockTempFolder(record);
-    rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp, { mode: 0o700 });
+    const temp = makeUnlockFolder(record);
     record = await updateRecord(ctx.configDir, record.id, (r) => ({ ...r, state: 'unlocking', unlockingInto: temp }));
-    const stats = snapshot === undefined ? { files: 0, bytes: 0 } : await materializeLatest(ctx, opened, snapshot, temp);
+    let stats = { files: 0, bytes: 0 };
+    try {
+      if (snapshot !== undefined) stats = await materializeLatest(ctx, opened, snapshot, temp);
+    } catch (error) {
+      // A damaged store must not leave half a tree of plaintext beside the home.
+      rmSync(temp, { recursive: true, force: true });
+      await updateRecord(ctx.configDir, record.id, ({ unlockingInto: _u, ...rest }) => ({ ...rest, state: 'locked' }));
+      throw error;
+    }
     // The home keeps its own permissions; a missing home is created private.
     const homeStat = statSync(record.home, { throwIfNoEntry: false });
     if (homeStat !== undefined) {
