@@ -465,8 +465,17 @@ export async function restoreLocker(ctx: EngineContext, ref: string, credential:
     }
     const opened = await openChecked(record, credential);
     const snapshot = pickSnapshot(opened.snapshots, options.snapshot);
+    const created = !existsSync(target);
     mkdirSync(target, { recursive: true });
-    const stats = await materializeLatest(ctx, opened, snapshot, target);
+    let stats;
+    try {
+      stats = await materializeLatest(ctx, opened, snapshot, target);
+    } catch (error) {
+      // The target was empty or new: take back the partial tree rather than leave half a snapshot.
+      if (created) rmSync(target, { recursive: true, force: true });
+      else for (const name of readdirSync(target)) rmSync(join(target, name), { recursive: true, force: true });
+      throw error;
+    }
     return { locker: record.name, home: target, snapshot: snapshotSummary(snapshot), ...stats };
   });
 }
