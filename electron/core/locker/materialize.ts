@@ -5,6 +5,7 @@
  * modes and times last, links are created last so no write passes through one.
  */
 import { chmodSync, closeSync, futimesSync, fchmodSync, lutimesSync, mkdirSync, openSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
@@ -41,38 +42,9 @@ export async function materialize(
   const abs = (path: string) => join(target, ...path.split('/'));
 
   const pool = new CryptoPool(repo.keys);
-  let openFd: number | undefined;
+  const writer = new TreeWriter(files, abs, subject, progress);
   try {
     for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(abs(entry.path), { mode: 0o700 });
-
-    // Writer: consumes decrypted chunks in manifest order.
-    let current = -1;
-    let written = 0;
-    const finishFile = (index: number) => {
-      const file = files[index] as FileEntry;
-      if (written !== file.size) throw corrupted(subject, `file entry ${JSON.stringify(file.path)} says ${file.size} bytes but its chunks hold ${written}`);
-      const fd = openFd as number;
-      fchmodSync(fd, file.mode);
-      futimesSync(fd, nsToSeconds(file.mtimeNs), nsToSeconds(file.mtimeNs));
-      closeSync(fd);
-      openFd = undefined;
-      progress.filesDone++;
-    };
-    const startFile = (index: number) => {
-      while (current < index) {
-        if (current >= 0) finishFile(current);
-        current++;
-        openFd = openSync(abs((files[current] as FileEntry).path), 'wx', 0o600);
-        written = 0;
-      }
-    };
-    const write = (item: Item, plain: Buffer) => {
-      startFile(item.file);
-      let done = 0;
-      while (done < plain.length) done += writeSync(openFd as number, plain, done, plain.length - done);
-      written += plain.length;
-      progress.bytesDone += plain.length;
-    };
 
     const inFlight: Promise<void>[] = [];
     let batch: Item[] = [];
@@ -92,8 +64,8 @@ export async function materialize(
         throw error;
       });
       const previous = inFlight.at(-1) ?? Promise.resolve();
-      const done = Promise.all([job, previous]).then(([{ bodies }]) => {
-        items.forEach((item, i) => write(item, bodies[i] as Buffer));
+      const done = Promise.all([job, previous]).then(async ([{ bodies }]) => {
+        for (let i = 0; i < items.length; i++) await writer.write((items[i] as Item).file, bodies[i] as Buffer);
         report();
       });
       done.catch(() => undefined);
@@ -113,10 +85,7 @@ export async function materialize(
     }
     await flush();
     await Promise.all(inFlight.splice(0));
-    if (files.length > 0) {
-      startFile(files.length - 1);
-      finishFile(files.length - 1);
-    }
+    await writer.finish();
 
     for (const entry of manifest.entries) {
       if (entry.type !== 'symlink') continue;
@@ -132,9 +101,105 @@ export async function materialize(
     report();
     return { files: files.length, bytes: progress.bytesDone };
   } catch (error) {
-    if (openFd !== undefined) closeSync(openFd);
+    await writer.abort();
     throw error instanceof EnvelockError ? error : toEnvelockError(error);
   } finally {
     await pool.close();
+  }
+}
+
+/** Whole small files are written on the thread pool, this many at once: file creation dominates them. */
+const PARALLEL_FILES = 16;
+
+/**
+ * Writes decrypted chunks into files, in manifest order. A file of one chunk
+ * (or none) is written whole, asynchronously, beside others; a bigger file is
+ * written chunk by chunk as they come. Mode and times are set as each closes.
+ */
+class TreeWriter {
+  private next = 0;
+  private open: { index: number; fd: number; written: number; chunksLeft: number } | undefined;
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(
+    private readonly files: readonly FileEntry[],
+    private readonly abs: (path: string) => string,
+    private readonly subject: string,
+    private readonly progress: ProgressEvent,
+  ) {}
+
+  private sizeMismatch(file: FileEntry, written: number): Error {
+    return corrupted(this.subject, `file entry ${JSON.stringify(file.path)} says ${file.size} bytes but its chunks hold ${written}`);
+  }
+
+  /** Writes files before `index` that have no chunks (they get no write call of their own). */
+  private async reach(index: number): Promise<void> {
+    while (this.next < index) {
+      const file = this.files[this.next++] as FileEntry;
+      if (file.chunks.length > 0) continue; // written already, chunk by chunk
+      await this.whole(file, undefined);
+    }
+  }
+
+  private async whole(file: FileEntry, body: Buffer | undefined): Promise<void> {
+    if ((body?.length ?? 0) !== file.size) throw this.sizeMismatch(file, body?.length ?? 0);
+    if (this.failure !== undefined) throw this.failure;
+    while (this.pending.size >= PARALLEL_FILES) await Promise.race(this.pending);
+    const task = (async () => {
+      const handle = await open(this.abs(file.path), 'wx', 0o600);
+      try {
+        if (body !== undefined) await handle.writeFile(body);
+        await handle.chmod(file.mode);
+        await handle.utimes(nsToSeconds(file.mtimeNs), nsToSeconds(file.mtimeNs));
+      } finally {
+        await handle.close();
+      }
+      this.progress.filesDone++;
+    })().catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    const tracked = task.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  async write(index: number, body: Buffer): Promise<void> {
+    await this.reach(index);
+    const file = this.files[index] as FileEntry;
+    this.progress.bytesDone += body.length;
+    if (file.chunks.length === 1) {
+      this.next = index + 1;
+      await this.whole(file, body);
+      return;
+    }
+    if (this.open?.index !== index) {
+      this.open = { index, fd: openSync(this.abs(file.path), 'wx', 0o600), written: 0, chunksLeft: file.chunks.length };
+      this.next = index + 1;
+    }
+    const current = this.open;
+    for (let done = 0; done < body.length; ) done += writeSync(current.fd, body, done, body.length - done);
+    current.written += body.length;
+    if (--current.chunksLeft > 0) return;
+    this.open = undefined;
+    try {
+      if (current.written !== file.size) throw this.sizeMismatch(file, current.written);
+      fchmodSync(current.fd, file.mode);
+      futimesSync(current.fd, nsToSeconds(file.mtimeNs), nsToSeconds(file.mtimeNs));
+    } finally {
+      closeSync(current.fd);
+    }
+    this.progress.filesDone++;
+  }
+
+  async finish(): Promise<void> {
+    await this.reach(this.files.length);
+    await Promise.all(this.pending);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  async abort(): Promise<void> {
+    if (this.open !== undefined) closeSync(this.open.fd);
+    this.open = undefined;
+    await Promise.all(this.pending);
   }
 }

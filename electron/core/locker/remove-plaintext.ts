@@ -4,7 +4,8 @@
  * (type, size, mtime); anything else — written during the lock, or new — is
  * kept and reported, so a write that races the lock is never lost.
  */
-import { chmodSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync, fsyncSync, closeSync, type BigIntStats } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
@@ -35,17 +36,30 @@ function overwrite(path: string, size: number): void {
  * skips them with a warning). Left in place they kept their folders, and so the
  * home, from ever emptying: every lock ended in FILE_BUSY. Lock removes them.
  */
-function removeSpecialFiles(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = lstatSync(path);
-    if (st.isDirectory()) removeSpecialFiles(path);
-    else if (!st.isFile() && !st.isSymbolicLink()) unlinkSync(path);
-  }
+function isSpecial(st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): boolean {
+  return !st.isFile() && !st.isDirectory() && !st.isSymbolicLink();
 }
 
+/** Removes a folder that is empty but for special files; false if anything else is in it. */
+function removeFolder(path: string): boolean {
+  try {
+    rmdirSync(path);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOTEMPTY' && (error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+  const names = readdirSync(path);
+  if (!names.every((name) => isSpecial(lstatSync(join(path, name))))) return false;
+  for (const name of names) unlinkSync(join(path, name));
+  rmdirSync(path);
+  return true;
+}
+
+/** Unlinks run on the thread pool, several at once: on ext4 that is ~3x faster than one by one. */
+const PARALLEL_UNLINKS = 16;
+
 /** Returns the paths left in place (changed since sealing, or not in the snapshot). */
-export function removePlaintext(home: string, entries: readonly Entry[], options: { shred: boolean; onProgress?: (e: ProgressEvent) => void }): string[] {
+export async function removePlaintext(home: string, entries: readonly Entry[], options: { shred: boolean; onProgress?: (e: ProgressEvent) => void }): Promise<string[]> {
   const kept = new Set<string>();
   const progress: ProgressEvent = { phase: 'Removing plaintext', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: entries.length };
   const abs = (path: string) => join(home, ...path.split('/'));
@@ -66,39 +80,52 @@ export function removePlaintext(home: string, entries: readonly Entry[], options
     chmodSync(abs(parent), mode | 0o300);
     opened.set(parent, mode);
   };
+  const done = () => {
+    durableStep();
+    progress.filesDone++;
+    if (progress.filesDone % 256 === 0) options.onProgress?.({ ...progress });
+  };
+  /** lstat, or undefined when already gone (a resumed lock). */
+  const current = (entry: Entry): BigIntStats | undefined => lstatSync(abs(entry.path), { bigint: true, throwIfNoEntry: false });
   try {
-    removeSpecialFiles(home);
-    // Children before parents, so folders are empty when their turn comes.
+    // Files and links first, several at a time; each only if it still matches the snapshot.
+    const leaves = entries.filter((e) => e.type !== 'dir');
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_UNLINKS, leaves.length) }, async () => {
+        while (next < leaves.length) {
+          const entry = leaves[next++] as Entry;
+          const st = current(entry);
+          if (st === undefined) continue;
+          if (!stillMatches(entry, st)) {
+            kept.add(entry.path);
+            continue;
+          }
+          openParent(entry.path);
+          if (options.shred && entry.type === 'file') {
+            if ((st.mode & 0o200n) === 0n) chmodSync(abs(entry.path), Number(st.mode & 0o7777n) | 0o200); // a read-only file is overwritten too
+            overwrite(abs(entry.path), entry.size);
+          }
+          await unlink(abs(entry.path));
+          done();
+        }
+      }),
+    );
+    // Then folders, children before parents, so each is empty when its turn comes.
     for (const entry of [...entries].reverse()) {
-      let st: BigIntStats;
-      try {
-        st = lstatSync(abs(entry.path), { bigint: true });
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') continue; // already removed (a resumed lock)
-        throw error;
-      }
+      if (entry.type !== 'dir') continue;
+      const st = current(entry);
+      if (st === undefined) continue;
       if (!stillMatches(entry, st)) {
         kept.add(entry.path);
         continue;
       }
-      if (entry.type === 'dir') {
-        if (readdirSync(abs(entry.path)).length > 0) {
-          kept.add(entry.path);
-          continue;
-        }
-        openParent(entry.path);
-        rmdirSync(abs(entry.path));
-      } else {
-        openParent(entry.path);
-        if (options.shred && entry.type === 'file') {
-          if ((st.mode & 0o200n) === 0n) chmodSync(abs(entry.path), Number(st.mode & 0o7777n) | 0o200); // a read-only file is overwritten too
-          overwrite(abs(entry.path), entry.size);
-        }
-        unlinkSync(abs(entry.path));
+      openParent(entry.path);
+      if (!removeFolder(abs(entry.path))) {
+        kept.add(entry.path);
+        continue;
       }
-      durableStep();
-      progress.filesDone++;
-      if (progress.filesDone % 256 === 0) options.onProgress?.({ ...progress });
+      done();
     }
     for (const [path, mode] of opened) if (lstatSync(abs(path), { throwIfNoEntry: false })?.isDirectory() === true) chmodSync(abs(path), mode);
     // Whatever is left in the home was not in the snapshot: new since the seal.
@@ -107,6 +134,7 @@ export function removePlaintext(home: string, entries: readonly Entry[], options
         const childRel = rel === '' ? name : `${rel}/${name}`;
         const st = lstatSync(join(dir, name));
         if (st.isDirectory()) walk(join(dir, name), childRel);
+        else if (isSpecial(st)) unlinkSync(join(dir, name));
         else kept.add(childRel);
       }
     };

@@ -318,7 +318,7 @@ async function removeCovered(ctx: EngineContext, record: LockerRecord, opened: O
   for (let attempt = 1; ; attempt++) {
     const covering = snapshot;
     record = await updateRecord(ctx.configDir, record.id, (r) => withSeen({ ...r, state: 'locking', lockingSnapshot: covering.id }, opened.repo, covering));
-    const kept = removePlaintext(record.home, snapshot.manifest.entries, { shred, ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }) });
+    const kept = await removePlaintext(record.home, snapshot.manifest.entries, { shred, ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }) });
     removed += snapshot.manifest.entries.length - kept.length;
     if (kept.length === 0) break;
     if (attempt >= LOCK_ATTEMPTS) {
