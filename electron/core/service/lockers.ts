@@ -19,9 +19,10 @@ import { materialize } from '../locker/materialize.js';
 import { checkPack, forEachConcurrently } from '../locker/pack-check.js';
 import { removePlaintext } from '../locker/remove-plaintext.js';
 import {
-  createRepository, listSnapshots, loadChunkLocations, openRepository, writeKeyslots,
+  createRepository, listSnapshots, loadChunkLocations, openRepository, readIndex, writeKeyslots,
   type Repository, type Snapshot,
 } from '../locker/repository.js';
+import type { PackEntry } from '../locker/index-object.js';
 import { sealHome, type SealResult } from '../locker/seal.js';
 import { verifyRepository } from '../locker/verify.js';
 import { manifestName } from '../store/object-store.js';
@@ -261,14 +262,34 @@ async function sealOnce(ctx: EngineContext, record: LockerRecord, opened: Opened
   });
 }
 
-/** Lock's read-back: every pack this seal wrote must read back and authenticate. */
-async function readBack(ctx: EngineContext, repo: Repository, result: SealResult): Promise<void> {
-  if (result.newPacks.length === 0) return;
+/** Every pack that holds chunks of the snapshot, as its indexes list it. */
+async function packsOf(repo: Repository, snapshot: Snapshot): Promise<Map<string, PackEntry>> {
+  const wanted = new Set<string>();
+  for (const entry of snapshot.manifest.entries) if (entry.type === 'file') for (const chunk of entry.chunks) wanted.add(chunk);
+  const packs = new Map<string, PackEntry>();
+  for (const index of snapshot.manifest.indexes) {
+    for (const pack of await readIndex(repo, index)) if (pack.blobs.some((b) => wanted.has(b.id))) packs.set(pack.pack, pack);
+  }
+  return packs;
+}
+
+/**
+ * Lock's read-back: before any plaintext goes, every pack the snapshot needs
+ * that no earlier lock read back — written by this seal, an earlier `seal`, or
+ * a lock that was killed — is read from the store and authenticated.
+ */
+async function readBack(ctx: EngineContext, opened: Opened, snapshot: Snapshot, since: string | undefined): Promise<void> {
+  const repo = opened.repo;
+  const needed = await packsOf(repo, snapshot);
+  const earlier = since === undefined ? undefined : opened.snapshots.find((s) => s.id === since);
+  if (earlier !== undefined && earlier.id !== snapshot.id) for (const id of (await packsOf(repo, earlier)).keys()) needed.delete(id);
+  else if (earlier !== undefined) return;
+  if (needed.size === 0) return;
   const pool = new CryptoPool(repo.keys);
-  const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: result.newPacks.length };
-  for (const pack of result.newPacks) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
+  const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size };
+  for (const pack of needed.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
   try {
-    await forEachConcurrently(result.newPacks, 2, async (pack) => {
+    await forEachConcurrently([...needed.values()], 2, async (pack) => {
       await checkPack(repo, pool, pack, false);
       progress.filesDone++;
       for (const blob of pack.blobs) progress.bytesDone += blob.length;
@@ -317,7 +338,7 @@ async function removeCovered(ctx: EngineContext, record: LockerRecord, opened: O
   let removed = 0;
   for (let attempt = 1; ; attempt++) {
     const covering = snapshot;
-    record = await updateRecord(ctx.configDir, record.id, (r) => withSeen({ ...r, state: 'locking', lockingSnapshot: covering.id }, opened.repo, covering));
+    record = await updateRecord(ctx.configDir, record.id, (r) => withSeen({ ...r, state: 'locking', lockingSnapshot: covering.id, readBackSnapshot: covering.id }, opened.repo, covering));
     const kept = await removePlaintext(record.home, snapshot.manifest.entries, { shred, ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }) });
     removed += snapshot.manifest.entries.length - kept.length;
     if (kept.length === 0) break;
@@ -325,7 +346,7 @@ async function removeCovered(ctx: EngineContext, record: LockerRecord, opened: O
       throw new EnvelockError('FILE_BUSY', `${kept.length} item(s) kept changing while the locker was being locked, e.g. ${kept.slice(0, 3).join(', ')}. They are still in the home folder; everything else is safely in the locker.`, { subject: kept[0] });
     }
     const result = await sealOnce(ctx, record, opened, true, snapshot);
-    await readBack(ctx, opened.repo, result);
+    await readBack(ctx, opened, result.snapshot, snapshot.id);
     snapshot = result.snapshot;
   }
   record = await updateRecord(ctx.configDir, record.id, ({ lockingSnapshot: _done, ...rest }) => ({ ...rest, state: 'locked' }));
@@ -347,7 +368,7 @@ export async function lockLocker(ctx: EngineContext, ref: string, credential: Cr
       }
       result = await sealOnce(ctx, record, opened, resuming, result.snapshot);
     }
-    await readBack(ctx, opened.repo, result);
+    await readBack(ctx, opened, result.snapshot, record.readBackSnapshot);
     const done = await removeCovered(ctx, record, opened, result.snapshot, options.shred === true);
     return { ...toSealSummary(done.record, result), snapshot: snapshotSummary(done.snapshot), removed: done.removed };
   });
@@ -363,19 +384,15 @@ function isEmptyDir(path: string): boolean {
  * A fresh sibling of the home to unlock into, then renamed onto it. Its name is
  * no longer than the home's (hidden with a dot when there is room), so a tree
  * whose paths fit the OS limit in the home also fits while it is being written.
+ * Only the name is chosen here: the registry records it before it is created,
+ * so a crash can never leave a folder nobody knows about.
  */
-function makeUnlockFolder(record: LockerRecord): string {
+function unlockFolderName(record: LockerRecord): string {
   const length = Math.max(1, Math.min(16, Buffer.byteLength(basename(record.home))));
   for (;;) {
     const random = randomBytes(12).toString('hex');
-    const name = length === 1 ? random.slice(0, 1) : `.${random.slice(0, length - 1)}`;
-    const candidate = join(dirname(record.home), name);
-    try {
-      mkdirSync(candidate, { mode: 0o700 });
-      return candidate;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') throw error;
-    }
+    const candidate = join(dirname(record.home), length === 1 ? random.slice(0, 1) : `.${random.slice(0, length - 1)}`);
+    if (!existsSync(candidate)) return candidate;
   }
 }
 
@@ -391,7 +408,7 @@ async function finishInterrupted(ctx: EngineContext, record: LockerRecord, crede
     requireHome(record);
     const base = opened.snapshots.find((s) => s.id === record.lockingSnapshot) ?? opened.latest;
     const result = await sealOnce(ctx, record, opened, true, base);
-    await readBack(ctx, opened.repo, result);
+    await readBack(ctx, opened, result.snapshot, record.readBackSnapshot);
     return (await removeCovered(ctx, record, opened, result.snapshot, false)).record;
   }
   if (record.state === 'unlocking') {
@@ -423,10 +440,11 @@ export async function unlockLocker(ctx: EngineContext, ref: string, credential: 
     }
     const opened = await openChecked(record, credential);
     const snapshot = opened.latest;
-    const temp = makeUnlockFolder(record);
+    const temp = unlockFolderName(record);
     record = await updateRecord(ctx.configDir, record.id, (r) => ({ ...r, state: 'unlocking', unlockingInto: temp }));
     let stats = { files: 0, bytes: 0 };
     try {
+      mkdirSync(temp, { mode: 0o700 });
       if (snapshot !== undefined) stats = await materializeLatest(ctx, opened, snapshot, temp);
     } catch (error) {
       // A damaged store must not leave half a tree of plaintext beside the home.

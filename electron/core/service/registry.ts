@@ -20,6 +20,8 @@ export interface LockerRecord {
   readonly state: LockerState;
   /** While state is 'locking': the snapshot that covers everything removed so far. */
   readonly lockingSnapshot?: string;
+  /** The newest snapshot whose packs were all read back and authenticated by a lock. */
+  readonly readBackSnapshot?: string;
   /** While state is 'unlocking': the folder being filled before it becomes the home. */
   readonly unlockingInto?: string;
   /** The newest snapshot and keyslots generation this computer has seen in the store. */
@@ -56,7 +58,7 @@ export function readRegistry(configDir: string): LockerRecord[] {
 function writeRegistry(configDir: string, lockers: readonly LockerRecord[]): void {
   mkdirSync(configDir, { recursive: true });
   const path = join(configDir, FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.tmp`; // one name: we hold the registry lock, and a crash leaves nothing new behind
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify({ version: 1, lockers: [...lockers] } satisfies RegistryFile, null, 2));
