@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineContext } from '../electron/core/service/lockers.js';
 import type { Credential } from '../electron/core/locker/keyslots.js';
+import type { CryptoPool } from '../electron/core/locker/crypto-pool.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(ROOT, 'bin', 'envelock.js');
@@ -118,4 +119,16 @@ export function runCli(args: readonly string[], env: Record<string, string | und
     stderr: result.stderr,
     json: () => JSON.parse(result.stdout) as Record<string, unknown>,
   };
+}
+
+/** Encrypts whole chunks through the real crypto workers; bodies come back as separate buffers. */
+export async function encryptChunks(pool: CryptoPool, plains: readonly Uint8Array[]): Promise<{ ids: Buffer; tags: Buffer; bodies: Buffer[] }> {
+  const lengths = plains.map((p) => p.length);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  const data = new ArrayBuffer(Math.max(1, total));
+  Buffer.from(data).set(Buffer.concat(plains));
+  const { ids, tags, out } = await pool.encrypt(data, lengths, new ArrayBuffer(Math.max(1, total)));
+  let at = 0;
+  const bodies = lengths.map((length) => Buffer.from(out).subarray(at, (at += length)));
+  return { ids, tags, bodies };
 }

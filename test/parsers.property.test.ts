@@ -26,7 +26,7 @@ import { createRepository, type Repository } from '../electron/core/locker/repos
 import { objectName, openObject, sealObject } from '../electron/core/locker/sealed-object.js';
 import { packName } from '../electron/core/store/object-store.js';
 import { LocalStore } from '../electron/core/store/local-store.js';
-import { cleanupTempDirs, PASSPHRASE, tempDir } from './helpers.js';
+import { cleanupTempDirs, encryptChunks, PASSPHRASE, tempDir } from './helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -783,7 +783,8 @@ describe('checkPack on a real pack', () => {
     const lengths = [1000, 17, 5000, 1];
     const plain = Buffer.alloc(lengths.reduce((a, b) => a + b), 0).map((_, i) => (i * 7) & 0xff);
     plainBytes = plain.length;
-    const { ids, tags, bodies } = await pool.encrypt(Buffer.from(plain), lengths);
+    let at = 0;
+    const { ids, tags, bodies } = await encryptChunks(pool, lengths.map((length) => plain.subarray(at, (at += length))));
     const writer = new PackWriter(repo.store);
     for (const [i, body] of bodies.entries()) {
       await writer.add(ids.subarray(i * 32, i * 32 + 32), body, tags.subarray(i * 16, i * 16 + 16));

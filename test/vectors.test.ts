@@ -27,7 +27,7 @@ import { openRepository, readIndex, readManifest, type Repository } from '../ele
 import { objectName, openObject, sealObject } from '../electron/core/locker/sealed-object.js';
 import { indexName, manifestName, packName } from '../electron/core/store/object-store.js';
 import { LocalStore } from '../electron/core/store/local-store.js';
-import { cleanupTempDirs, tempDir } from './helpers.js';
+import { cleanupTempDirs, encryptChunks, tempDir } from './helpers.js';
 
 interface Vectors {
   readme: { about: string; inputs: Record<string, string>; outputs: Record<string, string> };
@@ -144,7 +144,7 @@ describe('format v1 test vectors', () => {
     // The seal path: the crypto worker must produce the same ids, bodies and tags.
     const pool = new CryptoPool(keys, 1);
     try {
-      const { ids, tags, bodies } = await pool.encrypt(Buffer.concat(plains), plains.map((p) => p.length));
+      const { ids, tags, bodies } = await encryptChunks(pool, plains);
       V.chunks.forEach((vector, i) => {
         expect(hex(ids.subarray(i * 32, i * 32 + 32))).toBe(vector.chunkId);
         expect(hex(tags.subarray(i * 16, i * 16 + 16))).toBe(vector.tag);
@@ -282,7 +282,7 @@ describe('the committed objects form a locker that opens', () => {
     const plains = plaintexts();
     const pool = new CryptoPool(repo.keys, 1);
     try {
-      const { ids, tags, bodies } = await pool.encrypt(Buffer.concat(plains), plains.map((p) => p.length));
+      const { ids, tags, bodies } = await encryptChunks(pool, plains);
       const writer = new PackWriter(store);
       for (const [i, body] of bodies.entries()) await writer.add(ids.subarray(i * 32, i * 32 + 32), body, tags.subarray(i * 16, i * 16 + 16));
       const written = await writer.finish();

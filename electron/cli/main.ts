@@ -75,11 +75,23 @@ function version(): string {
   return pkg.version;
 }
 
+/** ENVELOCK_TIMINGS=1: prints when each phase starts (for profiling; benchmarks use it too). */
+function timePhases(out: NodeJS.WriteStream): (phase: string) => void {
+  const start = performance.now();
+  let last = '';
+  return (phase) => {
+    if (phase === last) return;
+    last = phase;
+    out.write(`[timing] ${((performance.now() - start) / 1000).toFixed(3)} s  ${phase}\n`);
+  };
+}
+
 /** Runs one command line; returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let json = argv.includes('--json');
   const warnings: string[] = [];
   const reporter = createProgressReporter(io.stderr);
+  const phaseTimer = io.env.ENVELOCK_TIMINGS === '1' ? timePhases(io.stderr) : undefined;
   try {
     let parsed;
     try {
@@ -101,7 +113,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const kdfTarget = Number.parseInt(io.env.ENVELOCK_KDF_TARGET_MS ?? '', 10);
     const ctx: EngineContext = {
       configDir: defaultConfigDir(io.env),
-      onProgress: (event: ProgressEvent) => reporter.update(event),
+      onProgress: (event: ProgressEvent) => {
+        reporter.update(event);
+        phaseTimer?.(event.phase);
+      },
       warn: (message: string) => {
         warnings.push(message);
         if (!json) io.stderr.write(`warning: ${message}\n`);

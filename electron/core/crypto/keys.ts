@@ -2,7 +2,7 @@
  * The key schedule (docs/FORMAT.md §3). One random 256-bit locker master key
  * (LMK) per locker; every other key is HKDF-SHA256(LMK, salt = locker id, info).
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual, type Hmac } from 'node:crypto';
 
 export const LMK_BYTES = 32;
 export const LOCKER_ID_BYTES = 16;
@@ -59,7 +59,12 @@ export function deriveLockerKeys(lmk: Uint8Array, lockerId: Uint8Array): LockerK
 
 /** chunk id = HMAC-SHA256(chunkIdKey, plaintext): equal content dedupes, content stays hidden. */
 export function chunkId(chunkIdKey: Uint8Array, plaintext: Uint8Array): Buffer {
-  return createHmac('sha256', chunkIdKey).update(plaintext).digest();
+  return chunkIdHmac(chunkIdKey).update(plaintext).digest();
+}
+
+/** The same MAC, fed piece by piece. */
+export function chunkIdHmac(chunkIdKey: Uint8Array): Hmac {
+  return createHmac('sha256', chunkIdKey);
 }
 
 /** The AES key of one chunk: HMAC-SHA256(blobKey, chunk id). */

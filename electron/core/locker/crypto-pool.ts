@@ -36,7 +36,7 @@ function spawnWorker(keys: LockerKeys): Worker {
 }
 
 /** The buffer's memory as a whole ArrayBuffer (transferred, so it starts at 0), copying only if it shares one. */
-function transferable(buffer: Buffer): ArrayBuffer {
+export function transferable(buffer: Buffer): ArrayBuffer {
   if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer.buffer;
   const copy = new ArrayBuffer(buffer.length);
   Buffer.from(copy).set(buffer);
@@ -82,27 +82,27 @@ export class CryptoPool {
   }
 
   /**
-   * Encrypts chunks laid end to end in `data`. Returns their ids (32 bytes
-   * each), GCM tags (16 bytes each), ciphertext bodies, and `data`'s memory
-   * back for reuse.
+   * Encrypts chunks laid end to end in `data`; their ciphertext bodies go end
+   * to end into `out`. Returns ids (32 bytes each), GCM tags (16 bytes each),
+   * and both buffers back for reuse.
    */
-  async encrypt(data: Buffer, lengths: number[]): Promise<{ ids: Buffer; tags: Buffer; bodies: Buffer[]; input: ArrayBuffer }> {
-    const buffer = transferable(data);
-    const result = await this.run({ kind: 'encrypt', seq: this.seq++, data: buffer, lengths }, [buffer]);
-    if (!result.ok) throw new Error('encrypt job failed');
-    return { ids: Buffer.from(result.ids), tags: Buffer.from(result.tags), bodies: result.bodies.map((b) => Buffer.from(b)), input: result.input };
+  async encrypt(data: ArrayBuffer, lengths: number[], out: ArrayBuffer): Promise<{ ids: Buffer; tags: Buffer; data: ArrayBuffer; out: ArrayBuffer }> {
+    const result = await this.run({ kind: 'encrypt', seq: this.seq++, data, lengths, out }, [data, out]);
+    if (!result.ok || result.out === null) throw new Error('encrypt job failed');
+    return { ids: Buffer.from(result.ids), tags: Buffer.from(result.tags), data: result.data, out: result.out };
   }
 
   /**
    * Decrypts sealed blobs (body ‖ tag) laid end to end from byte `start` of
-   * `data`; throws BlobFailed naming the first that fails.
+   * `data`; plaintexts go end to end into `out`, or are only authenticated
+   * when `out` is null. Throws BlobFailed naming the first blob that fails.
    */
-  async decrypt(data: Buffer, start: number, ids: Buffer, lengths: number[], checkIds: boolean): Promise<{ bodies: Buffer[]; input: ArrayBuffer }> {
-    const buffer = transferable(data);
+  async decrypt(data: ArrayBuffer, start: number, ids: Buffer, lengths: number[], checkIds: boolean, out: ArrayBuffer | null): Promise<{ data: ArrayBuffer; out: ArrayBuffer | null }> {
     const idBuffer = transferable(ids);
-    const result = await this.run({ kind: 'decrypt', seq: this.seq++, data: buffer, start, ids: idBuffer, lengths, checkIds }, [buffer, idBuffer]);
+    const transfer = out === null ? [data, idBuffer] : [data, idBuffer, out];
+    const result = await this.run({ kind: 'decrypt', seq: this.seq++, data, start, ids: idBuffer, lengths, checkIds, out }, transfer);
     if (!result.ok) throw new BlobFailed(result.failedIndex, result.reason);
-    return { bodies: result.bodies.map((b) => Buffer.from(b)), input: result.input };
+    return { data: result.data, out: result.out };
   }
 
   async close(): Promise<void> {

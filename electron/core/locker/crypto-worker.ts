@@ -1,67 +1,81 @@
 /**
  * Worker thread: the per-chunk crypto (chunk id HMAC, AES-256-GCM) runs here so
- * both cores work while the main thread reads, chunks and writes. Buffers move
- * by transfer, never by copy; each cipher output goes back as it came out.
+ * both cores work while the main thread reads, chunks and writes. Cipher output
+ * is produced in small slices and copied into the caller's reused buffer:
+ * large fresh allocations (and their page faults) cost more than the copy.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type CipherGCM } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TAG_BYTES, ZERO_NONCE } from '../crypto/aead.js';
-import { blobKeyFor, chunkId, CHUNK_ID_BYTES } from '../crypto/keys.js';
+import { blobKeyFor, chunkId, chunkIdHmac, CHUNK_ID_BYTES } from '../crypto/keys.js';
 import type { WorkerJob, WorkerResult } from './worker-protocol.js';
 
 const { chunkIdKey, blobKey } = workerData as { chunkIdKey: Uint8Array; blobKey: Uint8Array };
+/** Below glibc's mmap threshold, so each slice's output reuses heap memory. */
+const SLICE = 64 * 1024;
 
-/** The buffer's memory as a transferable ArrayBuffer (small outputs share a pool: copy those). */
-function own(buffer: Buffer): ArrayBuffer {
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer.buffer;
-  const copy = new ArrayBuffer(buffer.length);
-  new Uint8Array(copy).set(buffer);
-  return copy;
+/** Runs src through the cipher into out[at…]; returns the new position. */
+function stream(cipher: CipherGCM, src: Buffer, out: Buffer, at: number): number {
+  for (let offset = 0; offset < src.length; offset += SLICE) at += cipher.update(src.subarray(offset, offset + SLICE)).copy(out, at);
+  return at;
 }
 
-function encrypt(data: Buffer, lengths: readonly number[], input: ArrayBuffer): WorkerResult {
-  const ids = Buffer.allocUnsafeSlow(lengths.length * CHUNK_ID_BYTES);
-  const tags = Buffer.allocUnsafeSlow(lengths.length * TAG_BYTES);
-  const bodies: ArrayBuffer[] = [];
-  let at = 0;
-  lengths.forEach((length, i) => {
-    const plain = data.subarray(at, at + length);
+function encrypt(job: Extract<WorkerJob, { kind: 'encrypt' }>): WorkerResult {
+  const data = Buffer.from(job.data);
+  const out = Buffer.from(job.out);
+  const ids = Buffer.allocUnsafeSlow(job.lengths.length * CHUNK_ID_BYTES);
+  const tags = Buffer.allocUnsafeSlow(job.lengths.length * TAG_BYTES);
+  let inAt = 0;
+  let outAt = 0;
+  job.lengths.forEach((length, i) => {
+    const plain = data.subarray(inAt, inAt + length);
     const id = chunkId(chunkIdKey, plain);
     id.copy(ids, i * CHUNK_ID_BYTES);
     const cipher = createCipheriv('aes-256-gcm', blobKeyFor(blobKey, id), ZERO_NONCE);
-    bodies.push(own(cipher.update(plain)));
+    outAt = stream(cipher, plain, out, outAt);
     cipher.final();
     cipher.getAuthTag().copy(tags, i * TAG_BYTES);
-    at += length;
+    inAt += length;
   });
-  return { ok: true, ids: ids.buffer, tags: tags.buffer, bodies, input };
+  return { ok: true, ids: ids.buffer, tags: tags.buffer, data: job.data, out: job.out };
 }
 
-function decrypt(data: Buffer, start: number, ids: Buffer, lengths: readonly number[], checkIds: boolean, input: ArrayBuffer): WorkerResult {
-  const bodies: ArrayBuffer[] = [];
-  let at = start;
-  for (let i = 0; i < lengths.length; i++) {
-    const sealedLength = lengths[i] as number;
-    const bodyLength = sealedLength - TAG_BYTES;
+function decrypt(job: Extract<WorkerJob, { kind: 'decrypt' }>): WorkerResult {
+  const data = Buffer.from(job.data);
+  const ids = Buffer.from(job.ids);
+  const out = job.out === null ? undefined : Buffer.from(job.out);
+  const fail = (failedIndex: number, reason: 'auth' | 'id'): WorkerResult => ({ ok: false, failedIndex, reason, data: job.data, out: job.out });
+  let inAt = job.start;
+  let outAt = 0;
+  for (let i = 0; i < job.lengths.length; i++) {
+    const bodyLength = (job.lengths[i] as number) - TAG_BYTES;
     const id = ids.subarray(i * CHUNK_ID_BYTES, (i + 1) * CHUNK_ID_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', blobKeyFor(blobKey, id), ZERO_NONCE);
-    decipher.setAuthTag(data.subarray(at + bodyLength, at + sealedLength));
-    const plain = decipher.update(data.subarray(at, at + bodyLength));
+    decipher.setAuthTag(data.subarray(inAt + bodyLength, inAt + bodyLength + TAG_BYTES));
+    const body = data.subarray(inAt, inAt + bodyLength);
+    // The id check needs the plaintext: hash it slice by slice when it is not kept.
+    const idHash = job.checkIds ? chunkIdHmac(chunkIdKey) : undefined;
+    let at = outAt;
+    for (let offset = 0; offset < body.length; offset += SLICE) {
+      const piece = decipher.update(body.subarray(offset, offset + SLICE));
+      if (out !== undefined) piece.copy(out, at);
+      idHash?.update(piece);
+      at += piece.length;
+    }
     try {
       decipher.final();
     } catch {
-      return { ok: false, failedIndex: i, reason: 'auth', input };
+      return fail(i, 'auth');
     }
-    if (checkIds && !chunkId(chunkIdKey, plain).equals(id)) return { ok: false, failedIndex: i, reason: 'id', input };
-    bodies.push(own(plain));
-    at += sealedLength;
+    if (idHash !== undefined && !idHash.digest().equals(id)) return fail(i, 'id');
+    outAt = at;
+    inAt += bodyLength + TAG_BYTES;
   }
-  return { ok: true, ids: new ArrayBuffer(0), tags: new ArrayBuffer(0), bodies, input };
+  return { ok: true, ids: new ArrayBuffer(0), tags: new ArrayBuffer(0), data: job.data, out: job.out };
 }
 
 parentPort?.on('message', (job: WorkerJob) => {
-  const data = Buffer.from(job.data);
-  const result = job.kind === 'encrypt' ? encrypt(data, job.lengths, job.data) : decrypt(data, job.start, Buffer.from(job.ids), job.lengths, job.checkIds, job.data);
-  const transfer = result.ok ? [result.ids, result.tags, result.input, ...result.bodies] : [result.input];
+  const result = job.kind === 'encrypt' ? encrypt(job) : decrypt(job);
+  const transfer = [result.data, ...(result.out === null ? [] : [result.out]), ...(result.ok ? [result.ids, result.tags] : [])];
   parentPort?.postMessage({ seq: job.seq, result }, transfer);
 });

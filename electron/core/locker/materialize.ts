@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { manifestName } from '../store/object-store.js';
+import { TAG_BYTES } from '../crypto/aead.js';
+import { MAX_CHUNK } from './chunker.js';
 import { BlobFailed, CryptoPool } from './crypto-pool.js';
 import type { FileEntry } from './manifest.js';
 import { nsToSeconds } from './file-times.js';
 import { corrupted } from './object-header.js';
 import type { ChunkLocation, Repository, Snapshot } from './repository.js';
 
-const BATCH_BYTES = 4 * 1024 * 1024;
+/** A batch flushes before a blob would overflow it; the largest blob is MAX_CHUNK + 16 bytes. */
+const BATCH_CAPACITY = 2 * MAX_CHUNK;
 const BATCH_BLOBS = 256;
 const BATCHES_IN_FLIGHT = 4;
 
@@ -47,6 +50,8 @@ export async function materialize(
     for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(abs(entry.path), { mode: 0o700 });
 
     const inFlight: Promise<void>[] = [];
+    const freeInputs: ArrayBuffer[] = [];
+    const freeOutputs: ArrayBuffer[] = [];
     let batch: Item[] = [];
     let batchBytes = 0;
     const flush = async () => {
@@ -54,9 +59,12 @@ export async function materialize(
       const items = batch;
       batch = [];
       batchBytes = 0;
-      const data = Buffer.concat(await Promise.all(items.map((i) => repo.store.getRange(i.location.pack, i.location.offset, i.location.length))));
+      const input = Buffer.from(freeInputs.pop() ?? new ArrayBuffer(BATCH_CAPACITY));
+      let at = 0;
+      for (const i of items) at += (await repo.store.getRange(i.location.pack, i.location.offset, i.location.length, input.subarray(at))).length;
       const ids = Buffer.concat(items.map((i) => Buffer.from(i.id, 'hex')));
-      const job = pool.decrypt(data, 0, ids, items.map((i) => i.location.length), false).catch((error: unknown) => {
+      const out = freeOutputs.pop() ?? new ArrayBuffer(BATCH_CAPACITY);
+      const job = pool.decrypt(input.buffer as ArrayBuffer, 0, ids, items.map((i) => i.location.length), false, out).catch((error: unknown) => {
         if (error instanceof BlobFailed) {
           const bad = items[error.index] as Item;
           throw corrupted(bad.location.pack, `the blob at offset ${bad.location.offset} fails authentication (modified, or from another locker)`);
@@ -64,8 +72,16 @@ export async function materialize(
         throw error;
       });
       const previous = inFlight.at(-1) ?? Promise.resolve();
-      const done = Promise.all([job, previous]).then(async ([{ bodies }]) => {
-        for (let i = 0; i < items.length; i++) await writer.write((items[i] as Item).file, bodies[i] as Buffer);
+      const done = Promise.all([job, previous]).then(async ([result]) => {
+        freeInputs.push(result.data);
+        const plain = Buffer.from(result.out as ArrayBuffer);
+        let offset = 0;
+        for (const item of items) {
+          const length = item.location.length - TAG_BYTES;
+          await writer.write(item.file, plain.subarray(offset, offset + length));
+          offset += length;
+        }
+        freeOutputs.push(result.out as ArrayBuffer); // the writer copied or wrote everything it kept
         report();
       });
       done.catch(() => undefined);
@@ -78,9 +94,9 @@ export async function materialize(
       for (const chunk of file.chunks) {
         const location = chunks.get(chunk);
         if (location === undefined) throw corrupted(subject, `file entry ${JSON.stringify(file.path)} refers to a chunk that none of its indexes lists`);
+        if (batchBytes + location.length > BATCH_CAPACITY || batch.length >= BATCH_BLOBS) await flush();
         batch.push({ file: f, id: chunk, location });
         batchBytes += location.length;
-        if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) await flush();
       }
     }
     await flush();
@@ -145,11 +161,13 @@ class TreeWriter {
   private async whole(file: FileEntry, body: Buffer | undefined): Promise<void> {
     if ((body?.length ?? 0) !== file.size) throw this.sizeMismatch(file, body?.length ?? 0);
     if (this.failure !== undefined) throw this.failure;
+    // The caller reuses the buffer body lives in: keep a copy for the write in flight.
+    const bytes = body === undefined ? undefined : Buffer.from(body);
     while (this.pending.size >= PARALLEL_FILES) await Promise.race(this.pending);
     const task = (async () => {
       const handle = await open(this.abs(file.path), 'wx', 0o600);
       try {
-        if (body !== undefined) await handle.writeFile(body);
+        if (bytes !== undefined) await handle.writeFile(bytes);
         await handle.chmod(file.mode);
         await handle.utimes(nsToSeconds(file.mtimeNs), nsToSeconds(file.mtimeNs));
       } finally {

@@ -5,7 +5,7 @@
 import { TAG_BYTES } from '../crypto/aead.js';
 import { packName } from '../store/object-store.js';
 import type { Repository } from './repository.js';
-import { BlobFailed, type CryptoPool } from './crypto-pool.js';
+import { BlobFailed, transferable, type CryptoPool } from './crypto-pool.js';
 import type { PackEntry } from './index-object.js';
 import { checkHeader, corrupted, HEADER_BYTES, objectHeader, ObjectKind, truncated } from './object-header.js';
 import { computePackId } from './pack-writer.js';
@@ -31,7 +31,7 @@ export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEn
   if (computePackId(blobs) !== pack.pack) throw corrupted(subject, 'its blobs do not hash to its name (blobs swapped, replaced or altered)');
   const ids = Buffer.concat(blobs.map((b) => b.id));
   try {
-    await pool.decrypt(bytes, HEADER_BYTES, ids, pack.blobs.map((b) => b.length), checkIds);
+    await pool.decrypt(transferable(bytes), HEADER_BYTES, ids, pack.blobs.map((b) => b.length), checkIds, null);
   } catch (error) {
     if (error instanceof BlobFailed) {
       const blob = pack.blobs[error.index];

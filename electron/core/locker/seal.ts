@@ -60,11 +60,13 @@ type Encrypted = { ids: Buffer; tags: Buffer; bodies: Buffer[] };
 
 /**
  * Batches chunk copies for the workers and hands results back strictly in
- * submission order, so packs are laid out deterministically. Batch buffers
- * come back from the workers and are reused: memory stays flat.
+ * submission order, so packs are laid out deterministically. Input and output
+ * buffers come back from the workers and are reused: memory stays flat, and
+ * no fresh pages are touched per batch.
  */
 class ChunkBatcher {
-  private readonly free: ArrayBuffer[] = [];
+  private readonly freeInputs: ArrayBuffer[] = [];
+  private readonly freeOutputs: ArrayBuffer[] = [];
   private data: Buffer;
   private used = 0;
   private lengths: number[] = [];
@@ -72,11 +74,11 @@ class ChunkBatcher {
   private readonly inFlight: Promise<void>[] = [];
 
   constructor(private readonly pool: CryptoPool, private readonly consume: (result: Encrypted, lengths: number[], slots: Slot[]) => Promise<void>) {
-    this.data = this.buffer();
+    this.data = Buffer.from(this.take(this.freeInputs));
   }
 
-  private buffer(): Buffer {
-    return Buffer.from(this.free.pop() ?? new ArrayBuffer(BATCH_BYTES));
+  private take(free: ArrayBuffer[]): ArrayBuffer {
+    return free.pop() ?? new ArrayBuffer(BATCH_BYTES);
   }
 
   async add(chunk: Uint8Array, slot: Slot): Promise<void> {
@@ -91,15 +93,21 @@ class ChunkBatcher {
   async flush(): Promise<void> {
     if (this.lengths.length === 0) return;
     const { lengths, slots } = this;
-    const job = this.pool.encrypt(this.data, lengths).then((result) => {
-      this.free.push(result.input);
+    const job = this.pool.encrypt(this.data.buffer as ArrayBuffer, lengths, this.take(this.freeOutputs)).then((result) => {
+      this.freeInputs.push(result.data);
       return result;
     });
     const previous = this.inFlight.at(-1) ?? Promise.resolve();
-    const done = Promise.all([job, previous]).then(([result]) => this.consume(result, lengths, slots));
+    const done = Promise.all([job, previous]).then(async ([result]) => {
+      const out = Buffer.from(result.out);
+      let at = 0;
+      const bodies = lengths.map((length) => out.subarray(at, (at += length)));
+      await this.consume({ ids: result.ids, tags: result.tags, bodies }, lengths, slots);
+      this.freeOutputs.push(result.out); // consume wrote the bodies out synchronously
+    });
     done.catch(() => undefined); // awaited in order below; this only stops an early abort from being "unhandled"
     this.inFlight.push(done);
-    this.data = this.buffer();
+    this.data = Buffer.from(this.take(this.freeInputs));
     this.used = 0;
     this.lengths = [];
     this.slots = [];

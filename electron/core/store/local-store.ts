@@ -48,7 +48,7 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async getRange(name: string, offset: number, length: number): Promise<Buffer> {
+  async getRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     let fd = this.readers.get(name);
     if (fd === undefined) {
       try {
@@ -59,7 +59,7 @@ export class LocalStore implements ObjectStore {
       if (this.readers.size >= 8) this.closeReaders();
       this.readers.set(name, fd);
     }
-    const out = Buffer.allocUnsafeSlow(length);
+    const out = into === undefined ? Buffer.allocUnsafeSlow(length) : into.subarray(0, length);
     let done = 0;
     while (done < length) {
       const n = readSync(fd, out, done, length - done, offset + done);

@@ -9,8 +9,11 @@ export interface ObjectStore {
   readonly location: string;
   /** Whole object; throws OBJECT_MISSING naming it when absent. */
   get(name: string): Promise<Buffer>;
-  /** Part of an object; throws OBJECT_TRUNCATED when it ends before offset + length. */
-  getRange(name: string, offset: number, length: number): Promise<Buffer>;
+  /**
+   * Part of an object, into `into` when given (else a new buffer); throws
+   * OBJECT_TRUNCATED when the object ends before offset + length.
+   */
+  getRange(name: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /** Writes atomically and durably: readers see the old object or the whole new one. */
   put(name: string, parts: readonly Uint8Array[]): Promise<void>;
   /** Starts an object whose name is known only at the end (a pack, named by its content). */
