@@ -59,7 +59,11 @@ export interface TreeEntry {
   target?: string;
 }
 
-/** Everything a round trip must preserve, keyed by relative path (microsecond mtimes). */
+/**
+ * Everything a round trip must preserve, keyed by relative path (microsecond
+ * mtimes). Sockets and FIFOs are left out: lockers do not store them (and
+ * reading a FIFO would block).
+ */
 export function snapshotTree(root: string): Record<string, TreeEntry> {
   const out: Record<string, TreeEntry> = {};
   const walk = (dir: string, rel: string) => {
@@ -73,12 +77,27 @@ export function snapshotTree(root: string): Record<string, TreeEntry> {
         walk(abs, path);
       } else if (st.isSymbolicLink()) {
         out[path] = { type: 'symlink', mode: 0, mtimeUs: base.mtimeUs, target: readlinkSync(abs) };
-      } else {
+      } else if (st.isFile()) {
         out[path] = { type: 'file', ...base, sha256: createHash('sha256').update(readFileSync(abs)).digest('hex') };
       }
     }
   };
   walk(root, '');
+  return out;
+}
+
+/** Every store object (tmp/ excluded) → SHA-256 of its bytes. */
+export function storeHashes(store: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(store, rel), { withFileTypes: true })) {
+      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (name === 'tmp') continue;
+      if (entry.isDirectory()) walk(name);
+      else out[name] = createHash('sha256').update(readFileSync(join(store, name))).digest('hex');
+    }
+  };
+  walk('');
   return out;
 }
 

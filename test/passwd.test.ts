@@ -3,7 +3,6 @@
  * each rewrites only the small keyslots object, never a pack, index or manifest.
  * The new secret opens the locker, the replaced one no longer does.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,28 +14,13 @@ import {
   changePassphrase, initLocker, lockerStatus, lockLocker, removeRecoveryKey, unlockLocker, type EngineContext,
 } from '../electron/core/service/lockers.js';
 import { LocalStore } from '../electron/core/store/local-store.js';
-import { cleanupTempDirs, makeRichTree, PASS, PASSPHRASE, runCli, snapshotTree, tempDir, testContext, type CliResult, type TreeEntry } from './helpers.js';
+import { cleanupTempDirs, type CliResult, makeRichTree, PASS, PASSPHRASE, runCli, snapshotTree, storeHashes, tempDir, testContext, type TreeEntry } from './helpers.js';
 
 afterAll(cleanupTempDirs);
 
 const NEW_PASSPHRASE = 'violet lantern under quiet rain';
 const NEWER_PASSPHRASE = 'seven otters paddle past noon';
 const NEW: Credential = { kind: 'passphrase', passphrase: NEW_PASSPHRASE };
-
-/** Every store object (tmp/ excluded) → SHA-256 of its bytes. */
-function storeHashes(store: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(store, rel), { withFileTypes: true })) {
-      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (name === 'tmp') continue;
-      if (entry.isDirectory()) walk(name);
-      else out[name] = createHash('sha256').update(readFileSync(join(store, name))).digest('hex');
-    }
-  };
-  walk('');
-  return out;
-}
 
 /**
  * After later seals: every earlier object is still there byte for byte (keyslots

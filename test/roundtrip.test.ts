@@ -136,28 +136,6 @@ function contentsUnder(root: string): Buffer[] {
   return out;
 }
 
-/** Like helpers' snapshotTree, but leaves sockets and FIFOs out (reading a FIFO would block). */
-function snapshotStorable(root: string): Record<string, TreeEntry> {
-  const out: Record<string, TreeEntry> = {};
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = join(dir, name);
-      const path = rel === '' ? name : `${rel}/${name}`;
-      const st = lstatSync(abs, { bigint: true });
-      const base = { mode: Number(st.mode & 0o7777n), mtimeUs: Number(st.mtimeNs / 1000n) };
-      if (st.isDirectory()) {
-        out[path] = { type: 'dir', ...base };
-        walk(abs, path);
-      } else if (st.isSymbolicLink()) {
-        out[path] = { type: 'symlink', mode: 0, mtimeUs: base.mtimeUs, target: readlinkSync(abs) };
-      } else if (st.isFile()) {
-        out[path] = { type: 'file', ...base, sha256: createHash('sha256').update(readFileSync(abs)).digest('hex') };
-      }
-    }
-  };
-  walk(root, '');
-  return out;
-}
 
 /** Text that cannot be mistaken for store metadata, at least `bytes` long. */
 function prose(seed: string, bytes: number): Buffer {
@@ -301,7 +279,7 @@ describe('lock and unlock round trip over every file kind', () => {
       expect(lstatSync(join(home, 'app-socket.sock')).isSocket()).toBe(true);
       for (const name of [NAME_255_TWO_BYTE, NAME_255_FOUR_BYTE, NAME_255_ASCII]) expect(Buffer.byteLength(name, 'utf8')).toBe(255);
 
-      const before = snapshotStorable(home);
+      const before = snapshotTree(home);
       const plaintexts = contentsUnder(home);
       const names = [...namesOf(before), 'Special Files', 'named-pipe', 'app-socket.sock', basename(home), 'outside-secret.bin', 'outside-folder-file.txt'];
       const outsideFolderFile = readFileSync(join(outside, 'outside-folder', 'outside-folder-file.txt'));

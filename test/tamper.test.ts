@@ -5,7 +5,6 @@
  * must fail with an error that names the damaged object, must leave the home and
  * the store as they were, and must heal once the original object is put back.
  */
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ import {
 } from '../electron/core/service/lockers.js';
 import { LocalStore } from '../electron/core/store/local-store.js';
 import { idOf, packName } from '../electron/core/store/object-store.js';
-import { cleanupTempDirs, makeRichTree, PASS, PASSPHRASE, snapshotTree, tempDir, testContext, type TreeEntry } from './helpers.js';
+import { cleanupTempDirs, makeRichTree, PASS, PASSPHRASE, snapshotTree, storeHashes, tempDir, testContext, type TreeEntry } from './helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -56,21 +55,6 @@ async function newLocker(fill: (root: string) => void, options: { lock?: boolean
   const { recoveryKey } = await initLocker(ctx, { folder: home, passphrase: PASSPHRASE, store });
   if (options.lock !== false) await lockLocker(ctx, home, PASS);
   return { ctx, parent, home, store, tree, recovery: { kind: 'recovery', key: parseRecoveryKey(recoveryKey) } };
-}
-
-/** Every store object (tmp/ excluded) → SHA-256 of its bytes. */
-function storeHashes(store: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(store, rel), { withFileTypes: true })) {
-      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (name === 'tmp') continue;
-      if (entry.isDirectory()) walk(name);
-      else out[name] = createHash('sha256').update(readFileSync(join(store, name))).digest('hex');
-    }
-  };
-  walk('');
-  return out;
 }
 
 const objectsUnder = (store: string, prefix: 'packs' | 'indexes' | 'manifests'): string[] =>
