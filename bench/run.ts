@@ -13,9 +13,9 @@
 // final markdown report goes to stdout.
 //
 // Options:
-//   --quick        1/16 of the data sizes (smoke test)
+//   --quick        1/16 of the data sizes, 1 pair unless --pairs is given (smoke test)
 //   --json FILE    also write all results (every run) as JSON
-//   --pairs N      pairs per dataset (default 2; fewer if the time box says so)
+//   --pairs N      pairs per dataset (default 3; fewer if the time box says so)
 //   --no-flush     do not include syncfs() of the output in the timings
 //   --cli PATH     the CLI to run (default: <repo>/bin/envelock.js)
 //   --skip-ours    run the baselines only (exit 0 even without the CLI)
@@ -73,7 +73,8 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, json: null, pairs: 2, flush: true, cli: undefined, skipOurs: false, keep: false };
+  let pairsGiven = false;
+  const o: Options = { quick: false, json: null, pairs: 3, flush: true, cli: undefined, skipOurs: false, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -92,6 +93,7 @@ function parseArgs(argv: string[]): Options {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1) usage('--pairs needs a positive integer');
         o.pairs = n;
+        pairsGiven = true;
         break;
       }
       case '--no-flush':
@@ -115,6 +117,7 @@ function parseArgs(argv: string[]): Options {
         usage(`unknown argument: ${String(a)}`);
     }
   }
+  if (o.quick && !pairsGiven) o.pairs = 1;
   return o;
 }
 
@@ -160,6 +163,47 @@ interface MachineInfo {
   tmpFs: string;
   gitCommit: string | null;
   rssMethod: string;
+  loadAvgStart: number | null;
+  /**
+   * User-mode CPU seconds used during the run by processes outside this benchmark's
+   * tree, plus hypervisor steal. Kernel time is left out on purpose: page-cache
+   * writeback caused by the benchmark itself runs in kernel threads.
+   */
+  otherCpuSec: number | null;
+  /** otherCpuSec as a share of nproc × wall time. */
+  otherCpuShare: number | null;
+}
+
+function loadAvg(): number | null {
+  try {
+    const v = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+const CLK_TCK = Number(sh('getconf', ['CLK_TCK'])) || 100;
+/** Above this share of the machine used by other processes, the report carries a warning. */
+const BUSY_SHARE = 0.05;
+
+/**
+ * CPU seconds: user-mode time of the whole machine plus steal (/proc/stat), and
+ * user-mode time of this process plus its waited-for children (/proc/self/stat
+ * utime + cutime). The difference over the run is other work competing with us.
+ */
+function cpuSnapshot(): { machine: number; self: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, , , , , , steal = 0] = cpu;
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // After "pid (comm) ", field 3 (state) is f[0]; utime is field 14 (f[11]), cutime field 16 (f[13]).
+    const self = (f[11] ?? 0) + (f[13] ?? 0);
+    return { machine: (user + nice + steal) / CLK_TCK, self: self / CLK_TCK };
+  } catch {
+    return null;
+  }
 }
 
 function machineInfo(work: string, repoRoot: string): MachineInfo {
@@ -181,6 +225,9 @@ function machineInfo(work: string, repoRoot: string): MachineInfo {
     tmpFs: sh('findmnt', ['-n', '-o', 'FSTYPE', '-T', work]) ?? 'unknown',
     gitCommit: sh('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']),
     rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M (ru_maxrss)' : '/proc/<pid>/status VmHWM polling (10 ms)',
+    loadAvgStart: loadAvg(),
+    otherCpuSec: null,
+    otherCpuShare: null,
   };
 }
 
@@ -233,6 +280,8 @@ interface Env {
   cli: string | null;
   failures: string[];
   ageKey?: AgeKey;
+  /** Time to reserve for removing a section's outputs (the slowest seen so far). */
+  cleanupReserveMs: number;
 }
 
 function deadlineLeft(): number {
@@ -246,7 +295,7 @@ function runTimeout(): number {
 function sectionAllowed(e: Env, section: string, what: string): boolean {
   // Start a section only if its budget still fits before the soft total budget,
   // or at least half of it does before the hard deadline.
-  const left = t0 + TOTAL_BUDGET_MS - performance.now();
+  const left = t0 + TOTAL_BUDGET_MS - e.cleanupReserveMs - performance.now();
   const need = (BUDGET_MS[section] ?? 60 * SEC) * (e.opts.quick ? 0.1 : 1);
   if (left < need / 2 || deadlineLeft() < need / 2) {
     e.skips.push({ section, what, reason: `time box: only ${(left / 1000).toFixed(0)} s of the 9-min budget left` });
@@ -362,13 +411,12 @@ async function comparisonSection(e: Env, spec: ReturnType<typeof comparisonDatas
     maxPairs: e.opts.pairs,
     budgetMs: (BUDGET_MS[spec.id] ?? 60 * SEC) * (e.opts.quick ? 0.25 : 1),
     sectionStart: start,
-    deadline: t0 + TOTAL_BUDGET_MS,
+    deadline: t0 + TOTAL_BUDGET_MS - e.cleanupReserveMs,
     log,
   });
   e.datasets.push({ id: spec.id, title: spec.title, files: stats.files, bytes: stats.bytes, generateMs, pairs });
   log(`  cleaning up ${spec.id}`);
-  removeTree(runDir);
-  removeTree(src);
+  timedCleanup(e, runDir, src);
 }
 
 async function incrementalSection(e: Env): Promise<void> {
@@ -439,7 +487,25 @@ async function incrementalSection(e: Env): Promise<void> {
   } else if (e.tools.restic.missing === null) {
     e.skips.push({ section: 'incremental', what: 'restic reference for the incremental change', reason: 'time box' });
   }
-  removeTree(dir);
+  timedCleanup(e, dir);
+}
+
+/** The CLI's --json result, without the (throwaway) recovery key. */
+function cliOutput(stdout: string): unknown {
+  try {
+    const v: unknown = JSON.parse(stdout);
+    if (v !== null && typeof v === 'object' && 'recoveryKey' in v) return { ...v, recoveryKey: '(omitted)' };
+    return v;
+  } catch {
+    return stdout.length > 0 ? stdout.slice(0, 2000) : null;
+  }
+}
+
+/** Removes folders, and remembers the slowest cleanup so later time boxes reserve room for one. */
+function timedCleanup(e: Env, ...dirs: string[]): void {
+  const start = performance.now();
+  for (const d of dirs) removeTree(d);
+  e.cleanupReserveMs = Math.max(e.cleanupReserveMs, performance.now() - start);
 }
 
 function storeBytes(dir: string): number {
@@ -508,6 +574,12 @@ function markdown(e: Env, m: MachineInfo, ratios: RatioRow[]): string {
   L.push(`- Machine: ${m.nproc} × ${m.cpuModel}, ${m.memTotal} RAM, ${m.kernel}, temp folder on ${m.tmpFs} (${m.tmpDir})`);
   L.push(`- Node ${m.node}; ${[e.tools.age, e.tools.restic].map((t) => (t.missing === null ? `${t.name} ${t.version ?? ''}`.trim() : `${t.name}: not installed`)).join('; ')}`);
   L.push(`- Date: ${m.date}${m.gitCommit !== null ? `; commit ${m.gitCommit}` : ''}`);
+  const busy = m.otherCpuShare !== null && m.otherCpuShare > BUSY_SHARE;
+  L.push(
+    `- Other processes during the run (user CPU + steal): ${m.otherCpuSec === null ? '?' : `${m.otherCpuSec.toFixed(0)} CPU-s (${((m.otherCpuShare ?? 0) * 100).toFixed(1)}% of ${m.nproc} cores)`}; ` +
+      `load average at start ${m.loadAvgStart ?? '?'}` +
+      (busy ? ' — **WARNING: the machine was busy with other work; these numbers are not representative**' : ''),
+  );
   L.push(
     `- Method: paired alternating runs (A B C D, then D C B A), fresh output folders each run, median shown; ` +
       `warm page cache for the source; each time ${flushIsOn() ? 'includes a final `sync -f` (syncfs) of the output, after an untimed `sync`' : 'excludes flushing to disk (--no-flush)'}; ` +
@@ -605,7 +677,9 @@ async function main(): Promise<number> {
       },
       cli: null,
       failures: [],
+      cleanupReserveMs: (opts.quick ? 2 : 15) * SEC,
     };
+    const cpuStart = cpuSnapshot();
     const m = machineInfo(work, repoRoot);
     log(`envelock bench${opts.quick ? ' --quick' : ''}: ${m.nproc} × ${m.cpuModel}, Node ${m.node}, work dir ${work} (${m.tmpFs})`);
     log(`peak RSS via ${m.rssMethod}${rssMethod === 'proc-poll' ? ' — install GNU time (apt-get install -y time) for exact numbers' : ''}`);
@@ -645,9 +719,19 @@ async function main(): Promise<number> {
     const needBytes = 10 * GiB * scale;
     if (free !== null && free < needBytes) log(`WARNING: only ${fmtBytes(free)} free under ${work}; the run needs about ${fmtBytes(needBytes)}`);
 
+    // Cheap sections with targets first, so a slow or busy machine still reports them.
     await latencySection(e);
-    for (const spec of comparisonDatasets(scale)) await comparisonSection(e, spec);
     await incrementalSection(e);
+    for (const spec of comparisonDatasets(scale)) await comparisonSection(e, spec);
+    const cpuEnd = cpuSnapshot();
+    if (cpuStart !== null && cpuEnd !== null) {
+      const other = Math.max(0, cpuEnd.machine - cpuStart.machine - (cpuEnd.self - cpuStart.self));
+      m.otherCpuSec = other;
+      m.otherCpuShare = other / (m.nproc * ((performance.now() - t0) / 1000));
+      if (m.otherCpuShare > BUSY_SHARE) {
+        log(`WARNING: other work used ${other.toFixed(0)} CPU-s (${(m.otherCpuShare * 100).toFixed(0)}% of the machine) during the run: numbers are not representative`);
+      }
+    }
 
     const ratios = computeRatios(e);
     for (const s of e.samples.all()) {
@@ -681,6 +765,7 @@ async function main(): Promise<number> {
             exitCode: r.exitCode,
             timedOut: r.timedOut,
             ...(r.ok ? {} : { error: failureReason(r) }),
+            ...(s.key.tool === 'envelock' ? { output: cliOutput(r.stdout) } : {}),
           })),
         })),
         ratios,

@@ -124,9 +124,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       ...(Number.isNaN(kdfTarget) ? {} : { kdfTargetMs: kdfTarget }),
     };
     const sources = { passphraseFile: opts['passphrase-file'], recoveryKeyFile: opts['recovery-key-file'], env: io.env };
+    /** The locker named on the command line; checked before any passphrase is asked for. */
     const locker = (): string => {
       const ref = args[0];
       if (ref === undefined) throw usage(`\`envelock ${command}\` needs a locker: its name, id or home folder.`);
+      lockerStatus(ctx, ref);
       return ref;
     };
     const print = (result: unknown, text: string) => {
