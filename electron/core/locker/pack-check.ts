@@ -5,41 +5,61 @@
 import { TAG_BYTES } from '../crypto/aead.js';
 import { packName } from '../store/object-store.js';
 import type { Repository } from './repository.js';
-import { BlobFailed, transferable, type CryptoPool } from './crypto-pool.js';
+import { MAX_CHUNK } from './chunker.js';
+import { BlobFailed, type CryptoPool } from './crypto-pool.js';
 import type { PackEntry } from './index-object.js';
-import { checkHeader, corrupted, HEADER_BYTES, objectHeader, ObjectKind, truncated } from './object-header.js';
-import { computePackId } from './pack-writer.js';
+import { corrupted, HEADER_BYTES, objectHeader, ObjectKind, truncated } from './object-header.js';
+import { computePackId, PACK_TARGET_BYTES } from './pack-writer.js';
 
-/** Returns the plaintext bytes authenticated. */
-export async function checkPack(repo: Repository, pool: CryptoPool, pack: PackEntry, checkIds: boolean): Promise<number> {
-  const subject = packName(pack.pack);
-  const bytes = await repo.store.get(subject);
-  // The name commits to this version's header (computePackId) and a current index lists the pack,
-  // so any other header, version byte included, is damage rather than a newer format.
-  if (bytes.length >= HEADER_BYTES && !bytes.subarray(0, HEADER_BYTES).equals(objectHeader(ObjectKind.pack))) {
-    throw corrupted(subject, 'its header is not the one its name commits to');
-  }
-  checkHeader(bytes, ObjectKind.pack, subject);
-  let end = HEADER_BYTES;
-  for (const blob of pack.blobs) {
-    if (blob.offset !== end) throw corrupted(subject, `its index lists a blob at offset ${blob.offset} where ${end} was expected`);
-    end += blob.length;
-  }
-  if (bytes.length < end) throw truncated(subject, `${bytes.length} bytes, but its blobs end at byte ${end}`);
-  if (bytes.length > end) throw corrupted(subject, `${bytes.length - end} unexpected bytes after its last blob`);
-  const blobs = pack.blobs.map((b) => ({ id: Buffer.from(b.id, 'hex'), sealed: bytes.subarray(b.offset, b.offset + b.length) }));
-  if (computePackId(blobs) !== pack.pack) throw corrupted(subject, 'its blobs do not hash to its name (blobs swapped, replaced or altered)');
-  const ids = Buffer.concat(blobs.map((b) => b.id));
-  try {
-    await pool.decrypt(transferable(bytes), HEADER_BYTES, ids, pack.blobs.map((b) => b.length), checkIds, null);
-  } catch (error) {
-    if (error instanceof BlobFailed) {
-      const blob = pack.blobs[error.index];
-      throw corrupted(subject, `the blob at offset ${blob?.offset} fails ${error.reason === 'auth' ? 'authentication' : 'its content check'} (modified, or from another locker)`);
+/** The largest pack a writer makes: it closes at the target, after a blob of at most MAX_CHUNK + tag. */
+const LARGEST_PACK = HEADER_BYTES + PACK_TARGET_BYTES + MAX_CHUNK + TAG_BYTES;
+
+/**
+ * Checks packs one after another (or two at once), reading each into a reused
+ * buffer: fresh 16 MiB allocations per pack cost more than the check itself.
+ */
+export class PackChecker {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly repo: Repository, private readonly pool: CryptoPool) {}
+
+  /** Returns the plaintext bytes authenticated. */
+  async check(pack: PackEntry, checkIds: boolean): Promise<number> {
+    const subject = packName(pack.pack);
+    let end = HEADER_BYTES;
+    for (const blob of pack.blobs) {
+      if (blob.offset !== end) throw corrupted(subject, `its index lists a blob at offset ${blob.offset} where ${end} was expected`);
+      end += blob.length;
     }
-    throw error;
+    const size = await this.repo.store.size(subject);
+    if (size < HEADER_BYTES) throw truncated(subject, `${size} bytes, shorter than its header`);
+    if (size < end) throw truncated(subject, `${size} bytes, but its blobs end at byte ${end}`);
+    if (size > end) throw corrupted(subject, `${size - end} unexpected bytes after its last blob`);
+    const memory = end <= LARGEST_PACK ? (this.free.pop() ?? new ArrayBuffer(LARGEST_PACK)) : new ArrayBuffer(end);
+    const bytes = await this.repo.store.getRange(subject, 0, end, Buffer.from(memory));
+    // The name commits to this version's header (computePackId) and a current index lists the pack,
+    // so any other header, version byte included, is damage rather than a newer format.
+    if (!bytes.subarray(0, HEADER_BYTES).equals(objectHeader(ObjectKind.pack))) throw corrupted(subject, 'its header is not the one its name commits to');
+    const blobs = pack.blobs.map((b) => ({ id: Buffer.from(b.id, 'hex'), sealed: bytes.subarray(b.offset, b.offset + b.length) }));
+    if (computePackId(blobs) !== pack.pack) throw corrupted(subject, 'its blobs do not hash to its name (blobs swapped, replaced or altered)');
+    const ids = Buffer.concat(blobs.map((b) => b.id));
+    try {
+      const { data } = await this.pool.decrypt(memory, HEADER_BYTES, ids, pack.blobs.map((b) => b.length), checkIds, null);
+      if (data.byteLength === LARGEST_PACK) this.free.push(data);
+    } catch (error) {
+      if (error instanceof BlobFailed) {
+        const blob = pack.blobs[error.index];
+        throw corrupted(subject, `the blob at offset ${blob?.offset} fails ${error.reason === 'auth' ? 'authentication' : 'its content check'} (modified, or from another locker)`);
+      }
+      throw error;
+    }
+    return end - HEADER_BYTES - pack.blobs.length * TAG_BYTES;
   }
-  return end - HEADER_BYTES - pack.blobs.length * TAG_BYTES;
+}
+
+/** Checks one pack (a checker per call: no buffer reuse). */
+export function checkPack(repo: Repository, pool: CryptoPool, pack: PackEntry, checkIds: boolean): Promise<number> {
+  return new PackChecker(repo, pool).check(pack, checkIds);
 }
 
 /** Runs fn over items with at most `limit` at once (one pack per crypto worker). */

@@ -9,7 +9,7 @@ import type { ProgressEvent } from '../../../shared/progress.js';
 import { idOf, indexName, manifestName, packName } from '../store/object-store.js';
 import { CryptoPool } from './crypto-pool.js';
 import type { FileEntry, Manifest } from './manifest.js';
-import { checkPack, forEachConcurrently } from './pack-check.js';
+import { forEachConcurrently, PackChecker } from './pack-check.js';
 import { readIndex, readManifest, type Repository } from './repository.js';
 import type { PackEntry } from './index-object.js';
 import { TAG_BYTES } from '../crypto/aead.js';
@@ -50,6 +50,7 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
   for (const pack of packsToCheck.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
   const badChunks = new Set<string>();
   const pool = new CryptoPool(repo.keys);
+  const checker = new PackChecker(repo, pool);
   let bytes = 0;
   try {
     await forEachConcurrently([...packsToCheck.values()], 2, async (pack) => {
@@ -59,7 +60,7 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
         return;
       }
       try {
-        bytes += await checkPack(repo, pool, pack, true);
+        bytes += await checker.check(pack, true);
       } catch (error) {
         note(error);
         for (const blob of pack.blobs) badChunks.add(blob.id);

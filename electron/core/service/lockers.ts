@@ -16,7 +16,7 @@ import { formatRecoveryKey, generateRecoveryKey } from '../crypto/recovery-key.j
 import { CryptoPool } from '../locker/crypto-pool.js';
 import { KEYSLOTS_NAME, makePassphraseSlot, makeRecoverySlot, type Credential } from '../locker/keyslots.js';
 import { materialize } from '../locker/materialize.js';
-import { checkPack, forEachConcurrently } from '../locker/pack-check.js';
+import { forEachConcurrently, PackChecker } from '../locker/pack-check.js';
 import { removePlaintext } from '../locker/remove-plaintext.js';
 import {
   createRepository, listSnapshots, loadChunkLocations, openRepository, readIndex, writeKeyslots,
@@ -286,11 +286,12 @@ async function readBack(ctx: EngineContext, opened: Opened, snapshot: Snapshot, 
   else if (earlier !== undefined) return;
   if (needed.size === 0) return;
   const pool = new CryptoPool(repo.keys);
+  const checker = new PackChecker(repo, pool);
   const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size };
   for (const pack of needed.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
   try {
     await forEachConcurrently([...needed.values()], 2, async (pack) => {
-      await checkPack(repo, pool, pack, false);
+      await checker.check(pack, false);
       progress.filesDone++;
       for (const blob of pack.blobs) progress.bytesDone += blob.length;
       ctx.onProgress?.({ ...progress });

@@ -160,6 +160,14 @@ export class LocalStore implements ObjectStore {
     return names.sort();
   }
 
+  async size(name: string): Promise<number> {
+    try {
+      return (await stat(this.path(name))).size;
+    } catch (error) {
+      throw isMissing(error) ? this.missing(name) : toEnvelockError(error);
+    }
+  }
+
   async exists(name: string): Promise<boolean> {
     try {
       await stat(this.path(name));

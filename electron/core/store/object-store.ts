@@ -21,6 +21,8 @@ export interface ObjectStore {
   /** Names under a prefix such as `packs/`, `indexes/`, `manifests/`. */
   list(prefix: string): Promise<string[]>;
   exists(name: string): Promise<boolean>;
+  /** Size in bytes; throws OBJECT_MISSING naming it when absent. */
+  size(name: string): Promise<number>;
   /** Removes leftovers of interrupted writes. */
   cleanup(): Promise<void>;
 }
