@@ -14,7 +14,7 @@ import { compareTrees, copyTree, entryCount } from './datasets.js';
 import { markFailed, record, runTimed, type PairTask, type RunResult, type SectionContext } from './measure.js';
 
 export const KDF_TARGET_MS = '600';
-const PASSPHRASE = 'envelock bench passphrase: correct horse battery staple';
+export const PASSPHRASE = 'envelock bench passphrase: correct horse battery staple';
 
 export interface CliProbe {
   ok: boolean;

@@ -52,7 +52,8 @@ import {
   type RunResult,
   type SectionContext,
 } from './measure.js';
-import { KDF_TARGET_MS, Locker, oursTask, probeCli } from './ours.js';
+import { timeKdf } from './kdf.js';
+import { KDF_TARGET_MS, Locker, oursTask, PASSPHRASE, probeCli } from './ours.js';
 
 // ---------------------------------------------------------------------------
 // Options
@@ -366,6 +367,20 @@ async function latencySection(e: Env): Promise<void> {
     status: '',
     note: '1 run',
   });
+  if (init.ok) {
+    const kdf = await timeKdf(locker.store, PASSPHRASE);
+    const m = median(kdf.ms);
+    const met = m >= 300 && m <= 1500 && kdf.atLeastFloor;
+    e.extras.push({
+      section: 'latency',
+      name: '**KDF alone** (Argon2id, as calibrated by init)',
+      value: `${sec(m)} s`,
+      raw: m,
+      target: '0.3–1.5 s, ≥ m=64 MiB t=3 p=4',
+      status: met ? 'met' : 'NOT met',
+      note: `m=${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism}; median of ${kdf.ms.length}, in-process`,
+    });
+  }
   add('lock of an empty locker', lockMs, `median of ${lockMs.length}`);
   add('**unlock latency incl. KDF** (empty locker)', unlockMs, `median of ${unlockMs.length}; ≈ one KDF + CLI start`);
   if (unlockRss.length > 0) {
