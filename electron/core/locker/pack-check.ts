@@ -26,12 +26,12 @@ export class PackChecker {
   /** Returns the plaintext bytes authenticated. */
   async check(pack: PackEntry, checkIds: boolean): Promise<number> {
     const subject = packName(pack.pack);
+    const size = await this.repo.store.size(subject); // a missing pack is reported as missing first
     let end = HEADER_BYTES;
     for (const blob of pack.blobs) {
       if (blob.offset !== end) throw corrupted(subject, `its index lists a blob at offset ${blob.offset} where ${end} was expected`);
       end += blob.length;
     }
-    const size = await this.repo.store.size(subject);
     if (size < HEADER_BYTES) throw truncated(subject, `${size} bytes, shorter than its header`);
     if (size < end) throw truncated(subject, `${size} bytes, but its blobs end at byte ${end}`);
     if (size > end) throw corrupted(subject, `${size - end} unexpected bytes after its last blob`);

@@ -39,7 +39,8 @@ export class PackWriter {
   readonly written: PackEntry[] = [];
   bytesWritten = 0;
 
-  constructor(private readonly store: ObjectStore) {}
+  /** onDurable hears of each pack once it is committed (lock starts reading it back then). */
+  constructor(private readonly store: ObjectStore, private readonly onDurable?: (pack: PackEntry) => void) {}
 
   /** Appends one sealed chunk (body, then its tag) to the open pack. */
   async add(id: Buffer, body: Uint8Array, tag: Uint8Array): Promise<void> {
@@ -61,10 +62,10 @@ export class PackWriter {
     const pack = this.current;
     if (pack === undefined) return;
     this.current = undefined;
-    const id = pack.hash.digest('hex');
-    this.written.push({ pack: id, blobs: pack.blobs });
+    const entry: PackEntry = { pack: pack.hash.digest('hex'), blobs: pack.blobs };
+    this.written.push(entry);
     this.bytesWritten += pack.size;
-    const commit = pack.writer.commit(packName(id));
+    const commit = pack.writer.commit(packName(entry.pack)).then(() => this.onDurable?.(entry));
     commit.catch(() => undefined); // awaited below; this only stops an early abort from being "unhandled"
     this.commits.push(commit);
     if (this.commits.length > COMMITS_IN_FLIGHT) await this.commits.shift();

@@ -32,6 +32,10 @@ export interface SealInput {
    * finish an interrupted lock, whose home holds just what was not yet removed.
    */
   readonly carryOver?: boolean;
+  /** Workers to use (shared with lock's read-back); a pool of its own when absent. */
+  readonly pool?: CryptoPool;
+  /** Called as each new pack becomes durable. */
+  readonly onPackDurable?: (pack: PackEntry) => void;
 }
 
 export interface SealResult {
@@ -131,8 +135,8 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   const report = () => input.onProgress?.({ ...progress });
   report();
 
-  const pool = new CryptoPool(repo.keys);
-  const packs = new PackWriter(repo.store);
+  const pool = input.pool ?? new CryptoPool(repo.keys);
+  const packs = new PackWriter(repo.store, input.onPackDurable);
   const newChunks = new Set<string>();
   const batcher = new ChunkBatcher(pool, async ({ ids, tags, bodies }, lengths, slots) => {
     for (let i = 0; i < lengths.length; i++) {
@@ -227,7 +231,7 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
     packs.abort();
     throw toEnvelockError(error);
   } finally {
-    await pool.close();
+    if (input.pool === undefined) await pool.close();
   }
 }
 

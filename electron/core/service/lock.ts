@@ -27,13 +27,14 @@ export function requireHome(record: LockerRecord): void {
   if (st === undefined || !st.isDirectory()) throw new EnvelockError('HOME_MISSING', `The home folder ${record.home} of locker ${JSON.stringify(record.name)} is missing.`, { subject: record.home });
 }
 
-async function sealOnce(ctx: EngineContext, record: LockerRecord, opened: Opened, carryOver: boolean, parent: Snapshot | undefined): Promise<SealResult> {
+async function sealOnce(ctx: EngineContext, record: LockerRecord, opened: Opened, carryOver: boolean, parent: Snapshot | undefined, readBack?: ReadBack): Promise<SealResult> {
   const chunks = await loadChunkLocations(opened.repo);
   return sealHome(opened.repo, {
     home: record.home,
     parent,
     chunks,
     carryOver,
+    ...(readBack === undefined ? {} : { pool: readBack.pool, onPackDurable: readBack.early }),
     ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
     ...(ctx.warn === undefined ? {} : { warn: ctx.warn }),
   });
@@ -53,28 +54,71 @@ async function packsOf(repo: Repository, snapshot: Snapshot): Promise<Map<string
 /**
  * Lock's read-back: before any plaintext goes, every pack the snapshot needs
  * that no earlier lock read back — written by this seal, an earlier `seal`, or
- * a lock that was killed — is read from the store and authenticated.
+ * a lock that was killed — is read from the store and authenticated. Packs this
+ * lock writes are checked as soon as each is durable, while the seal goes on;
+ * the rest at the end.
  */
-async function readBack(ctx: EngineContext, opened: Opened, snapshot: Snapshot, since: string | undefined): Promise<void> {
-  const repo = opened.repo;
-  const needed = await packsOf(repo, snapshot);
-  const earlier = since === undefined ? undefined : opened.snapshots.find((s) => s.id === since);
-  if (earlier !== undefined && earlier.id !== snapshot.id) for (const id of (await packsOf(repo, earlier)).keys()) needed.delete(id);
-  else if (earlier !== undefined) return;
-  if (needed.size === 0) return;
-  const pool = new CryptoPool(repo.keys);
-  const checker = new PackChecker(repo, pool);
-  const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size };
-  for (const pack of needed.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
-  try {
+class ReadBack {
+  readonly pool: CryptoPool;
+  private readonly checker: PackChecker;
+  private readonly checked = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: EngineContext, private readonly opened: Opened) {
+    this.pool = new CryptoPool(opened.repo.keys);
+    this.checker = new PackChecker(opened.repo, this.pool);
+  }
+
+  /** Checks a pack in the background, one at a time (memory stays flat). */
+  readonly early = (pack: PackEntry): void => {
+    if (this.checked.has(pack.pack)) return;
+    this.checked.add(pack.pack);
+    this.queue = this.queue.then(() => this.checker.check(pack, false).then(() => undefined));
+    this.queue.catch(() => undefined); // surfaced by finish()
+  };
+
+  /** Waits for the early checks, then checks whatever else the snapshot needs. */
+  async finish(snapshot: Snapshot, since: string | undefined): Promise<void> {
+    await this.queue;
+    const repo = this.opened.repo;
+    const needed = await packsOf(repo, snapshot);
+    for (const id of this.checked) needed.delete(id);
+    const earlier = since === undefined ? undefined : this.opened.snapshots.find((s) => s.id === since);
+    if (earlier !== undefined && earlier.id === snapshot.id) return;
+    if (earlier !== undefined) for (const id of (await packsOf(repo, earlier)).keys()) needed.delete(id);
+    const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size };
+    for (const pack of needed.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
     await forEachConcurrently([...needed.values()], 2, async (pack) => {
-      await checker.check(pack, false);
+      await this.checker.check(pack, false);
+      this.checked.add(pack.pack);
       progress.filesDone++;
       for (const blob of pack.blobs) progress.bytesDone += blob.length;
-      ctx.onProgress?.({ ...progress });
+      this.ctx.onProgress?.({ ...progress });
     });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.pool.close();
+  }
+}
+
+/** Seals (again while files change under it), reading new packs back as they land, then the rest. */
+async function sealAndReadBack(ctx: EngineContext, record: LockerRecord, opened: Opened, carryOver: boolean, parent: Snapshot | undefined, since: string | undefined): Promise<SealResult> {
+  const check = new ReadBack(ctx, opened);
+  try {
+    let result = await sealOnce(ctx, record, opened, carryOver, parent, check);
+    for (let attempt = 1; result.changedWhileReading.length > 0; attempt++) {
+      if (attempt >= LOCK_ATTEMPTS) {
+        const files = result.changedWhileReading;
+        throw new EnvelockError('FILE_BUSY', `${files.length} file(s) were being written while they were sealed, e.g. ${files.slice(0, 3).join(', ')}. They stay in the home folder.`, { subject: files[0] });
+      }
+      result = await sealOnce(ctx, record, opened, carryOver, result.snapshot, check);
+    }
+    await check.finish(result.snapshot, since);
+    return result;
   } finally {
-    await pool.close();
+    await check.close();
   }
 }
 
@@ -123,9 +167,7 @@ async function removeCovered(ctx: EngineContext, record: LockerRecord, opened: O
     if (attempt >= LOCK_ATTEMPTS) {
       throw new EnvelockError('FILE_BUSY', `${kept.length} item(s) kept changing while the locker was being locked, e.g. ${kept.slice(0, 3).join(', ')}. They are still in the home folder; everything else is safely in the locker.`, { subject: kept[0] });
     }
-    const result = await sealOnce(ctx, record, opened, true, snapshot);
-    await readBack(ctx, opened, result.snapshot, snapshot.id);
-    snapshot = result.snapshot;
+    snapshot = (await sealAndReadBack(ctx, record, opened, true, snapshot, snapshot.id)).snapshot;
   }
   record = await updateRecord(ctx.configDir, record.id, ({ lockingSnapshot: _done, ...rest }) => ({ ...rest, state: 'locked' }));
   return { record, snapshot, removed };
@@ -139,14 +181,7 @@ export async function lockLocker(ctx: EngineContext, ref: string, credential: Cr
     const opened = await openChecked(record, credential);
     const resuming = record.state === 'locking';
     const base = resuming ? opened.snapshots.find((s) => s.id === record.lockingSnapshot) ?? opened.latest : opened.latest;
-    let result = await sealOnce(ctx, record, opened, resuming, base);
-    for (let attempt = 1; result.changedWhileReading.length > 0; attempt++) {
-      if (attempt >= LOCK_ATTEMPTS) {
-        throw new EnvelockError('FILE_BUSY', `${result.changedWhileReading.length} file(s) were being written while they were sealed, e.g. ${result.changedWhileReading.slice(0, 3).join(', ')}. Nothing was removed.`, { subject: result.changedWhileReading[0] });
-      }
-      result = await sealOnce(ctx, record, opened, resuming, result.snapshot);
-    }
-    await readBack(ctx, opened, result.snapshot, record.readBackSnapshot);
+    const result = await sealAndReadBack(ctx, record, opened, resuming, base, record.readBackSnapshot);
     const done = await removeCovered(ctx, record, opened, result.snapshot, options.shred === true);
     return { ...toSealSummary(done.record, result), snapshot: snapshotSummary(done.snapshot), removed: done.removed };
   });
@@ -158,8 +193,7 @@ export async function finishInterrupted(ctx: EngineContext, record: LockerRecord
   if (record.state === 'locking') {
     requireHome(record);
     const base = opened.snapshots.find((s) => s.id === record.lockingSnapshot) ?? opened.latest;
-    const result = await sealOnce(ctx, record, opened, true, base);
-    await readBack(ctx, opened, result.snapshot, record.readBackSnapshot);
+    const result = await sealAndReadBack(ctx, record, opened, true, base, record.readBackSnapshot);
     return (await removeCovered(ctx, record, opened, result.snapshot, false)).record;
   }
   if (record.state === 'unlocking') {
