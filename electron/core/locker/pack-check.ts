@@ -61,12 +61,3 @@ export class PackChecker {
 export function checkPack(repo: Repository, pool: CryptoPool, pack: PackEntry, checkIds: boolean): Promise<number> {
   return new PackChecker(repo, pool).check(pack, checkIds);
 }
-
-/** Runs fn over items with at most `limit` at once (one pack per crypto worker). */
-export async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}

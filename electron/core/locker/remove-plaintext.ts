@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { durableStep } from '../crash-points.js';
+import { forEachConcurrently } from '../concurrency.js';
 import { sameMicrosecond } from './file-times.js';
 import type { Entry } from './manifest.js';
 
@@ -85,41 +86,30 @@ export async function removePlaintext(home: string, entries: readonly Entry[], o
     progress.filesDone++;
     if (progress.filesDone % 256 === 0) options.onProgress?.({ ...progress });
   };
-  /** lstat, or undefined when already gone (a resumed lock). */
-  const current = (entry: Entry): BigIntStats | undefined => lstatSync(abs(entry.path), { bigint: true, throwIfNoEntry: false });
+  /** The entry's lstat if it is still there and still matches the snapshot; a changed entry is kept. */
+  const removable = (entry: Entry): BigIntStats | undefined => {
+    const st = lstatSync(abs(entry.path), { bigint: true, throwIfNoEntry: false });
+    if (st === undefined) return undefined; // already removed (a resumed lock)
+    if (stillMatches(entry, st)) return st;
+    kept.add(entry.path);
+    return undefined;
+  };
   try {
     // Files and links first, several at a time; each only if it still matches the snapshot.
-    const leaves = entries.filter((e) => e.type !== 'dir');
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(PARALLEL_UNLINKS, leaves.length) }, async () => {
-        while (next < leaves.length) {
-          const entry = leaves[next++] as Entry;
-          const st = current(entry);
-          if (st === undefined) continue;
-          if (!stillMatches(entry, st)) {
-            kept.add(entry.path);
-            continue;
-          }
-          openParent(entry.path);
-          if (options.shred && entry.type === 'file') {
-            if ((st.mode & 0o200n) === 0n) chmodSync(abs(entry.path), Number(st.mode & 0o7777n) | 0o200); // a read-only file is overwritten too
-            overwrite(abs(entry.path), entry.size);
-          }
-          await unlink(abs(entry.path));
-          done();
-        }
-      }),
-    );
+    await forEachConcurrently(entries.filter((e) => e.type !== 'dir'), PARALLEL_UNLINKS, async (entry) => {
+      const st = removable(entry);
+      if (st === undefined) return;
+      openParent(entry.path);
+      if (options.shred && entry.type === 'file') {
+        if ((st.mode & 0o200n) === 0n) chmodSync(abs(entry.path), Number(st.mode & 0o7777n) | 0o200); // a read-only file is overwritten too
+        overwrite(abs(entry.path), entry.size);
+      }
+      await unlink(abs(entry.path));
+      done();
+    });
     // Then folders, children before parents, so each is empty when its turn comes.
     for (const entry of [...entries].reverse()) {
-      if (entry.type !== 'dir') continue;
-      const st = current(entry);
-      if (st === undefined) continue;
-      if (!stillMatches(entry, st)) {
-        kept.add(entry.path);
-        continue;
-      }
+      if (entry.type !== 'dir' || removable(entry) === undefined) continue;
       openParent(entry.path);
       if (!removeFolder(abs(entry.path))) {
         kept.add(entry.path);
