@@ -10,7 +10,8 @@ export const ERROR_CODES = {
   WRONG_RECOVERY_KEY: { exit: 3, fix: 'Use the recovery key printed when this locker was created (or when the key was last replaced).' },
   INVALID_RECOVERY_KEY: { exit: 3, fix: 'Copy the recovery key again: it looks like ELK-XXXX-XXXX-… with nine groups; a typo changes its check group.' },
   PASSPHRASE_REQUIRED: { exit: 3, fix: 'Type it at the prompt, or pass --passphrase-file FILE, or set ENVELOCK_PASSPHRASE for scripts.' },
-  WEAK_PASSPHRASE: { exit: 3, fix: 'Choose a passphrase of at least 10 characters; four or five random words are strong and easy to type.' },
+  WEAK_PASSPHRASE: { exit: 3, fix: 'Choose a passphrase of at least 10 characters without repeats or common words; four or five random words are strong and easy to type.' },
+  TOO_MANY_ATTEMPTS: { exit: 3, fix: 'Wait the time shown, then try again; after repeated wrong passphrases each try waits longer. The recovery key also opens the locker.' },
   LOCKER_NOT_FOUND: { exit: 4, fix: 'Run `envelock list` to see your lockers; a locker is named by its name, its id or its home folder.' },
   SNAPSHOT_NOT_FOUND: { exit: 4, fix: 'Run `envelock snapshots <locker>` to see the snapshot ids.' },
   HOME_MISSING: { exit: 4, fix: 'The home folder was moved or deleted. Put it back, or unlock to a fresh home with `envelock restore <locker> --to <dir>`.' },
@@ -36,6 +37,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_FORMAT: { exit: 5, fix: 'This locker was written by a different Envelock format version; update Envelock.' },
   NOT_A_LOCKER: { exit: 4, fix: 'The store folder holds no Envelock locker; check the --store path.' },
   LAST_KEYSLOT: { exit: 6, fix: 'A locker must keep at least one way in: add another keyslot before removing this one.' },
+  INVALID_ARGUMENT: { exit: 2, fix: 'The app sent a request it should not have; restart Envelock. If it happens again, please report it.' },
+  FORBIDDEN_SENDER: { exit: 1, fix: 'Only Envelock\'s own window may ask for locker operations; close any other window or content and retry.' },
   INTERNAL: { exit: 1, fix: 'This is a bug in Envelock. Nothing was deleted; please report it with the command you ran.' },
 } as const satisfies Record<string, { exit: number; fix: string }>;
 

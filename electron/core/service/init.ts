@@ -4,14 +4,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { EnvelockError } from '../../../shared/errors.js';
 import type { LockerSummary } from '../../../shared/lockers.js';
+import { passphraseStrength } from '../../../shared/passphrase.js';
 import { calibrateKdf, DEFAULT_TARGET_MS, type KdfParams } from '../crypto/kdf.js';
 import { createRepository } from '../locker/repository.js';
 import { LocalStore } from '../store/local-store.js';
 import { readRegistry, updateRegistry, type LockerRecord } from './registry.js';
 import type { EngineContext } from './context.js';
 import { canonical, isInside, summarize } from './lookup.js';
-
-export const MIN_PASSPHRASE_LENGTH = 10;
 
 export interface InitOptions {
   readonly folder: string;
@@ -20,9 +19,11 @@ export interface InitOptions {
   readonly name?: string;
 }
 
+/** Refuses exactly what the UI's strength meter calls too short or weak. */
 export function checkPassphraseStrength(passphrase: string): void {
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
-    throw new EnvelockError('WEAK_PASSPHRASE', `The passphrase is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+  const strength = passphraseStrength(passphrase);
+  if (!strength.acceptable) {
+    throw new EnvelockError('WEAK_PASSPHRASE', `The passphrase is ${strength.label}. ${strength.hint}`);
   }
 }
 

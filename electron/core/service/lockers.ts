@@ -6,8 +6,9 @@
  */
 export type { EngineContext } from './context.js';
 export { findLocker, lockerStatus, snapshotSummary } from './lookup.js';
-export { checkPassphraseStrength, initLocker, MIN_PASSPHRASE_LENGTH, type InitOptions } from './init.js';
+export { checkPassphraseStrength, initLocker, type InitOptions } from './init.js';
 export { lockLocker, sealLocker, type LockSummary } from './lock.js';
 export { restoreLocker, unlockLocker, type UnlockSummary } from './unlock.js';
 export { listLockerSnapshots, verifyLocker } from './reports.js';
+export { forgetLocker } from './forget.js';
 export { addRecoveryKey, changePassphrase, removeRecoveryKey } from './keys.js';
