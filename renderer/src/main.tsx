@@ -1,3 +1,14 @@
+/** The renderer's entry: styles (bundled into one CSS file, as the CSP wants) and the React tree. */
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<p>Envelock</p>);
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

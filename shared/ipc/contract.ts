@@ -56,7 +56,6 @@ function returns<T>(): Returns<T> { return {}; }
 export interface ChannelSpec<A, R> { readonly args: Validator<A>; readonly result: Returns<R> }
 function channel<A, R>(args: Validator<A>, result: Returns<R>): ChannelSpec<A, R> { return { args, result }; }
 
-const byId = object({ id: lockerId });
 const withCredential = object({ id: lockerId, passphrase: optional(passphrase), recoveryKey: optional(recoveryKey) });
 
 export const CONTRACT = {
