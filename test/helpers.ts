@@ -146,7 +146,7 @@ export async function encryptChunks(pool: CryptoPool, plains: readonly Uint8Arra
   const total = lengths.reduce((a, b) => a + b, 0);
   const data = new ArrayBuffer(Math.max(1, total));
   Buffer.from(data).set(Buffer.concat(plains));
-  const { ids, tags, out } = await pool.encrypt(data, lengths, new ArrayBuffer(Math.max(1, total)));
+  const { ids, tags, out } = await pool.encrypt(data, lengths.map((length) => ({ length })), new ArrayBuffer(Math.max(1, total)));
   let at = 0;
   const bodies = lengths.map((length) => Buffer.from(out).subarray(at, (at += length)));
   return { ids, tags, bodies };

@@ -5,12 +5,30 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LockerKeys } from '../crypto/keys.js';
-import type { WorkerJob, WorkerResult } from './worker-protocol.js';
+import type { FileTarget, IoFailure, SealItem, WorkerJob, WorkerResult } from './worker-protocol.js';
 
 export class BlobFailed extends Error {
   constructor(readonly index: number, readonly reason: 'auth' | 'id') {
     super(`blob ${index} failed ${reason}`);
   }
+}
+
+/** A worker's failed file call, shaped like Node's system errors so toEnvelockError maps it (DISK_FULL, …). */
+export class FileCallFailed extends Error {
+  readonly code: string;
+  readonly path: string;
+  readonly syscall: string;
+
+  constructor(failure: IoFailure) {
+    super(`${failure.syscall} ${failure.path}: ${failure.code}`);
+    this.code = failure.code;
+    this.path = failure.path;
+    this.syscall = failure.syscall;
+  }
+}
+
+function failureOf(result: Extract<WorkerResult, { ok: false }>): Error {
+  return result.reason === 'io' ? new FileCallFailed(result.io) : new BlobFailed(result.failedIndex, result.reason);
 }
 
 interface Pending {
@@ -82,26 +100,39 @@ export class CryptoPool {
   }
 
   /**
-   * Encrypts chunks laid end to end in `data`; their ciphertext bodies go end
-   * to end into `out`. Returns ids (32 bytes each), GCM tags (16 bytes each),
-   * and both buffers back for reuse.
+   * Encrypts chunks laid end to end in `data` (file items are read into their
+   * reserved space first); each ciphertext body goes to the same offset in
+   * `out`. Returns ids (32 bytes each), GCM tags (16 bytes each), each item's
+   * real length, the items whose file changed while read, and both buffers.
    */
-  async encrypt(data: ArrayBuffer, lengths: number[], out: ArrayBuffer): Promise<{ ids: Buffer; tags: Buffer; data: ArrayBuffer; out: ArrayBuffer }> {
-    const result = await this.run({ kind: 'encrypt', seq: this.seq++, data, lengths, out }, [data, out]);
-    if (!result.ok || result.out === null) throw new Error('encrypt job failed');
-    return { ids: Buffer.from(result.ids), tags: Buffer.from(result.tags), data: result.data, out: result.out };
+  async encrypt(data: ArrayBuffer, items: readonly SealItem[], out: ArrayBuffer): Promise<{ ids: Buffer; tags: Buffer; lengths: number[]; changed: number[]; data: ArrayBuffer; out: ArrayBuffer }> {
+    const result = await this.run({ kind: 'encrypt', seq: this.seq++, data, items, out }, [data, out]);
+    if (!result.ok) throw failureOf(result);
+    if (result.out === null) throw new Error('encrypt job returned no output');
+    return { ids: Buffer.from(result.ids), tags: Buffer.from(result.tags), lengths: result.lengths, changed: result.changed, data: result.data, out: result.out };
   }
 
   /**
    * Decrypts sealed blobs (body ‖ tag) laid end to end from byte `start` of
    * `data`; plaintexts go end to end into `out`, or are only authenticated
-   * when `out` is null. Throws BlobFailed naming the first blob that fails.
+   * when `out` is null; a blob with a target in `files` is written to that
+   * file by the worker. Throws BlobFailed naming the first blob that fails,
+   * or FileCallFailed.
    */
-  async decrypt(data: ArrayBuffer, start: number, ids: Buffer, lengths: number[], checkIds: boolean, out: ArrayBuffer | null): Promise<{ data: ArrayBuffer; out: ArrayBuffer | null }> {
+  async decrypt(
+    data: ArrayBuffer,
+    start: number,
+    ids: Buffer,
+    lengths: number[],
+    checkIds: boolean,
+    out: ArrayBuffer | null,
+    files?: readonly (FileTarget | null)[],
+  ): Promise<{ data: ArrayBuffer; out: ArrayBuffer | null }> {
     const idBuffer = transferable(ids);
     const transfer = out === null ? [data, idBuffer] : [data, idBuffer, out];
-    const result = await this.run({ kind: 'decrypt', seq: this.seq++, data, start, ids: idBuffer, lengths, checkIds, out }, transfer);
-    if (!result.ok) throw new BlobFailed(result.failedIndex, result.reason);
+    const job: WorkerJob = { kind: 'decrypt', seq: this.seq++, data, start, ids: idBuffer, lengths, checkIds, out, ...(files === undefined ? {} : { files }) };
+    const result = await this.run(job, transfer);
+    if (!result.ok) throw failureOf(result);
     return { data: result.data, out: result.out };
   }
 

@@ -1,13 +1,15 @@
 /**
  * Worker thread: the per-chunk crypto (chunk id HMAC, AES-256-GCM) runs here so
- * both cores work while the main thread reads, chunks and writes. Cipher output
- * is produced in small slices and copied into the caller's reused buffer:
- * large fresh allocations (and their page faults) cost more than the copy.
+ * both cores work while the main thread reads, chunks and writes; small files
+ * are read and written here too (worker-files.ts). Cipher output is produced
+ * in small slices and copied into the caller's reused buffer: large fresh
+ * allocations (and their page faults) cost more than the copy.
  */
 import { createCipheriv, createDecipheriv, type CipherGCM } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TAG_BYTES, ZERO_NONCE } from '../crypto/aead.js';
 import { blobKeyFor, chunkId, chunkIdHmac, CHUNK_ID_BYTES } from '../crypto/keys.js';
+import { ioFailure, readWholeFile, writeWholeFile } from './worker-files.js';
 import type { WorkerJob, WorkerResult } from './worker-protocol.js';
 
 const { chunkIdKey, blobKey } = workerData as { chunkIdKey: Uint8Array; blobKey: Uint8Array };
@@ -23,21 +25,34 @@ function stream(cipher: CipherGCM, src: Buffer, out: Buffer, at: number): number
 function encrypt(job: Extract<WorkerJob, { kind: 'encrypt' }>): WorkerResult {
   const data = Buffer.from(job.data);
   const out = Buffer.from(job.out);
-  const ids = Buffer.allocUnsafeSlow(job.lengths.length * CHUNK_ID_BYTES);
-  const tags = Buffer.allocUnsafeSlow(job.lengths.length * TAG_BYTES);
-  let inAt = 0;
-  let outAt = 0;
-  job.lengths.forEach((length, i) => {
-    const plain = data.subarray(inAt, inAt + length);
+  const ids = Buffer.allocUnsafeSlow(job.items.length * CHUNK_ID_BYTES);
+  const tags = Buffer.allocUnsafeSlow(job.items.length * TAG_BYTES);
+  const lengths: number[] = [];
+  const changed: number[] = [];
+  let at = 0;
+  for (let i = 0; i < job.items.length; i++) {
+    const item = job.items[i] as (typeof job.items)[number];
+    let length = item.length;
+    if (item.file !== undefined) {
+      try {
+        const read = readWholeFile(item.file.path, data.subarray(at, at + item.length), item.file.mtimeNs);
+        length = read.length;
+        if (read.changed) changed.push(i);
+      } catch (error) {
+        return { ok: false, failedIndex: i, reason: 'io', io: ioFailure(error, item.file.path), data: job.data, out: job.out };
+      }
+    }
+    const plain = data.subarray(at, at + length);
     const id = chunkId(chunkIdKey, plain);
     id.copy(ids, i * CHUNK_ID_BYTES);
     const cipher = createCipheriv('aes-256-gcm', blobKeyFor(blobKey, id), ZERO_NONCE);
-    outAt = stream(cipher, plain, out, outAt);
+    stream(cipher, plain, out, at);
     cipher.final();
     cipher.getAuthTag().copy(tags, i * TAG_BYTES);
-    inAt += length;
-  });
-  return { ok: true, ids: ids.buffer, tags: tags.buffer, data: job.data, out: job.out };
+    lengths.push(length);
+    at += item.length;
+  }
+  return { ok: true, ids: ids.buffer, tags: tags.buffer, lengths, changed, data: job.data, out: job.out };
 }
 
 function decrypt(job: Extract<WorkerJob, { kind: 'decrypt' }>): WorkerResult {
@@ -68,10 +83,19 @@ function decrypt(job: Extract<WorkerJob, { kind: 'decrypt' }>): WorkerResult {
       return fail(i, 'auth');
     }
     if (idHash !== undefined && !idHash.digest().equals(id)) return fail(i, 'id');
+    // Only authenticated plaintext reaches a file.
+    const target = job.files?.[i];
+    if (target !== undefined && target !== null && out !== undefined) {
+      try {
+        writeWholeFile(target, out.subarray(outAt, at));
+      } catch (error) {
+        return { ok: false, failedIndex: i, reason: 'io', io: ioFailure(error, target.path), data: job.data, out: job.out };
+      }
+    }
     outAt = at;
     inAt += bodyLength + TAG_BYTES;
   }
-  return { ok: true, ids: new ArrayBuffer(0), tags: new ArrayBuffer(0), data: job.data, out: job.out };
+  return { ok: true, ids: new ArrayBuffer(0), tags: new ArrayBuffer(0), lengths: [], changed: [], data: job.data, out: job.out };
 }
 
 parentPort?.on('message', (job: WorkerJob) => {

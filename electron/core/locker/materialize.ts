@@ -17,6 +17,7 @@ import type { FileEntry } from './manifest.js';
 import { nsToSeconds } from './file-times.js';
 import { corrupted } from './object-header.js';
 import type { ChunkLocation, Repository, Snapshot } from './repository.js';
+import type { FileTarget } from './worker-protocol.js';
 
 /** A batch flushes before a blob would overflow it; the largest blob is MAX_CHUNK + 16 bytes. */
 const BATCH_CAPACITY = 2 * MAX_CHUNK;
@@ -27,6 +28,8 @@ interface Item {
   readonly file: number;
   readonly id: string;
   readonly location: ChunkLocation;
+  /** The file's only chunk: the worker writes the file. */
+  readonly whole: boolean;
 }
 
 export async function materialize(
@@ -64,7 +67,9 @@ export async function materialize(
       for (const i of items) at += (await repo.store.getRange(i.location.pack, i.location.offset, i.location.length, input.subarray(at))).length;
       const ids = Buffer.concat(items.map((i) => Buffer.from(i.id, 'hex')));
       const out = freeOutputs.pop() ?? new ArrayBuffer(BATCH_CAPACITY);
-      const job = pool.decrypt(input.buffer as ArrayBuffer, 0, ids, items.map((i) => i.location.length), false, out).catch((error: unknown) => {
+      // A file of one chunk is written whole by the worker that decrypts it.
+      const targets = items.map((i) => (i.whole ? writer.target(i.file) : null));
+      const job = pool.decrypt(input.buffer as ArrayBuffer, 0, ids, items.map((i) => i.location.length), false, out, targets).catch((error: unknown) => {
         if (error instanceof BlobFailed) {
           const bad = items[error.index] as Item;
           throw corrupted(bad.location.pack, `the blob at offset ${bad.location.offset} fails authentication (modified, or from another locker)`);
@@ -78,7 +83,8 @@ export async function materialize(
         let offset = 0;
         for (const item of items) {
           const length = item.location.length - TAG_BYTES;
-          await writer.write(item.file, plain.subarray(offset, offset + length));
+          if (item.whole) await writer.written(item.file, length);
+          else await writer.write(item.file, plain.subarray(offset, offset + length));
           offset += length;
         }
         freeOutputs.push(result.out as ArrayBuffer); // the writer copied or wrote everything it kept
@@ -95,7 +101,7 @@ export async function materialize(
         const location = chunks.get(chunk);
         if (location === undefined) throw corrupted(subject, `file entry ${JSON.stringify(file.path)} refers to a chunk that none of its indexes lists`);
         if (batchBytes + location.length > BATCH_CAPACITY || batch.length >= BATCH_BLOBS) await flush();
-        batch.push({ file: f, id: chunk, location });
+        batch.push({ file: f, id: chunk, location, whole: file.chunks.length === 1 });
         batchBytes += location.length;
       }
     }
@@ -124,13 +130,14 @@ export async function materialize(
   }
 }
 
-/** Whole small files are written on the thread pool, this many at once: file creation dominates them. */
+/** Empty files are created on the thread pool, this many at once. */
 const PARALLEL_FILES = 16;
 
 /**
- * Writes decrypted chunks into files, in manifest order. A file of one chunk
- * (or none) is written whole, asynchronously, beside others; a bigger file is
- * written chunk by chunk as they come. Mode and times are set as each closes.
+ * Puts decrypted chunks into files, in manifest order. A file of one chunk is
+ * written by a crypto worker (`target`, then `written` here); an empty file is
+ * created here, beside others; a bigger file is written chunk by chunk as they
+ * come. Mode and times are set as each closes.
  */
 class TreeWriter {
   private next = 0;
@@ -149,25 +156,21 @@ class TreeWriter {
     return corrupted(this.subject, `file entry ${JSON.stringify(file.path)} says ${file.size} bytes but its chunks hold ${written}`);
   }
 
-  /** Writes files before `index` that have no chunks (they get no write call of their own). */
+  /** Creates the files before `index` that have no chunks (they get no call of their own). */
   private async reach(index: number): Promise<void> {
     while (this.next < index) {
       const file = this.files[this.next++] as FileEntry;
-      if (file.chunks.length > 0) continue; // written already, chunk by chunk
-      await this.whole(file, undefined);
+      if (file.chunks.length === 0) await this.empty(file);
     }
   }
 
-  private async whole(file: FileEntry, body: Buffer | undefined): Promise<void> {
-    if ((body?.length ?? 0) !== file.size) throw this.sizeMismatch(file, body?.length ?? 0);
+  private async empty(file: FileEntry): Promise<void> {
+    if (file.size !== 0) throw this.sizeMismatch(file, 0);
     if (this.failure !== undefined) throw this.failure;
-    // The caller reuses the buffer body lives in: keep a copy for the write in flight.
-    const bytes = body === undefined ? undefined : Buffer.from(body);
     while (this.pending.size >= PARALLEL_FILES) await Promise.race(this.pending);
     const task = (async () => {
       const handle = await open(this.abs(file.path), 'wx', 0o600);
       try {
-        if (bytes !== undefined) await handle.writeFile(bytes);
         await handle.chmod(file.mode);
         await handle.utimes(nsToSeconds(file.mtimeNs), nsToSeconds(file.mtimeNs));
       } finally {
@@ -181,15 +184,26 @@ class TreeWriter {
     this.pending.add(tracked);
   }
 
+  /** Where a worker writes file `index` whole. */
+  target(index: number): FileTarget {
+    const file = this.files[index] as FileEntry;
+    return { path: this.abs(file.path), mode: file.mode, mtime: nsToSeconds(file.mtimeNs) };
+  }
+
+  /** File `index` was written whole by a worker, `length` bytes. */
+  async written(index: number, length: number): Promise<void> {
+    await this.reach(index);
+    const file = this.files[index] as FileEntry;
+    if (length !== file.size) throw this.sizeMismatch(file, length);
+    this.next = index + 1;
+    this.progress.bytesDone += length;
+    this.progress.filesDone++;
+  }
+
   async write(index: number, body: Buffer): Promise<void> {
     await this.reach(index);
     const file = this.files[index] as FileEntry;
     this.progress.bytesDone += body.length;
-    if (file.chunks.length === 1) {
-      this.next = index + 1;
-      await this.whole(file, body);
-      return;
-    }
     if (this.open?.index !== index) {
       this.open = { index, fd: openSync(this.abs(file.path), 'wx', 0o600), written: 0, chunksLeft: file.chunks.length };
       this.next = index + 1;

@@ -11,7 +11,7 @@ import type { ProgressEvent } from '../../../shared/progress.js';
 import { TAG_BYTES } from '../crypto/aead.js';
 import { CHUNK_ID_BYTES } from '../crypto/keys.js';
 import { packName } from '../store/object-store.js';
-import { MAX_CHUNK, nextCut } from './chunker.js';
+import { MAX_CHUNK, MIN_CHUNK, nextCut } from './chunker.js';
 import { CryptoPool } from './crypto-pool.js';
 import { comparePaths, type Entry, type FileEntry, type Manifest } from './manifest.js';
 import { sameMicrosecond } from './file-times.js';
@@ -19,6 +19,7 @@ import { PackWriter } from './pack-writer.js';
 import { writeIndex, writeManifest, type ChunkLocation, type Repository, type Snapshot } from './repository.js';
 import { scanHome, type ScannedEntry } from './scan.js';
 import type { PackEntry } from './index-object.js';
+import type { SealItem } from './worker-protocol.js';
 
 export interface SealInput {
   readonly home: string;
@@ -55,15 +56,18 @@ const BATCH_CHUNKS = 256;
 const BATCHES_IN_FLIGHT = 4;
 const READ_BUFFER_BYTES = 2 * MAX_CHUNK + 8 * 1024 * 1024;
 
+/** Where a chunk's id goes; for a file the worker read whole, also the entry whose size it learns. */
 interface Slot {
   readonly ids: string[];
   readonly at: number;
+  readonly whole?: { readonly path: string; readonly entry: { size: number } };
 }
 
-type Encrypted = { ids: Buffer; tags: Buffer; bodies: Buffer[] };
+type Encrypted = { ids: Buffer; tags: Buffer; bodies: Buffer[]; lengths: number[]; changed: ReadonlySet<number> };
 
 /**
- * Batches chunk copies for the workers and hands results back strictly in
+ * Batches chunks for the workers — chunks the main thread cut, and small
+ * files the workers read themselves — and hands results back strictly in
  * submission order, so packs are laid out deterministically. Input and output
  * buffers come back from the workers and are reused: memory stays flat, and
  * no fresh pages are touched per batch.
@@ -73,11 +77,11 @@ class ChunkBatcher {
   private readonly freeOutputs: ArrayBuffer[] = [];
   private data: Buffer;
   private used = 0;
-  private lengths: number[] = [];
+  private items: SealItem[] = [];
   private slots: Slot[] = [];
   private readonly inFlight: Promise<void>[] = [];
 
-  constructor(private readonly pool: CryptoPool, private readonly consume: (result: Encrypted, lengths: number[], slots: Slot[]) => Promise<void>) {
+  constructor(private readonly pool: CryptoPool, private readonly consume: (result: Encrypted, slots: Slot[]) => Promise<void>) {
     this.data = Buffer.from(this.take(this.freeInputs));
   }
 
@@ -85,19 +89,34 @@ class ChunkBatcher {
     return free.pop() ?? new ArrayBuffer(BATCH_BYTES);
   }
 
+  /** A chunk the main thread cut: copied into the batch. */
   async add(chunk: Uint8Array, slot: Slot): Promise<void> {
-    if (this.used + chunk.length > BATCH_BYTES) await this.flush();
+    await this.reserve(chunk.length);
     this.data.set(chunk, this.used);
-    this.used += chunk.length;
-    this.lengths.push(chunk.length);
+    await this.push({ length: chunk.length }, slot);
+  }
+
+  /** A file of one chunk (at most MIN_CHUNK bytes): a worker reads it into the space reserved here. */
+  async addFile(path: string, size: number, mtimeNs: string, slot: Slot): Promise<void> {
+    await this.reserve(size);
+    await this.push({ length: size, file: { path, mtimeNs } }, slot);
+  }
+
+  private async reserve(length: number): Promise<void> {
+    if (this.used + length > BATCH_BYTES) await this.flush();
+  }
+
+  private async push(item: SealItem, slot: Slot): Promise<void> {
+    this.used += item.length;
+    this.items.push(item);
     this.slots.push(slot);
-    if (this.lengths.length >= BATCH_CHUNKS) await this.flush();
+    if (this.items.length >= BATCH_CHUNKS) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (this.lengths.length === 0) return;
-    const { lengths, slots } = this;
-    const job = this.pool.encrypt(this.data.buffer as ArrayBuffer, lengths, this.take(this.freeOutputs)).then((result) => {
+    if (this.items.length === 0) return;
+    const { items, slots } = this;
+    const job = this.pool.encrypt(this.data.buffer as ArrayBuffer, items, this.take(this.freeOutputs)).then((result) => {
       this.freeInputs.push(result.data);
       return result;
     });
@@ -105,15 +124,19 @@ class ChunkBatcher {
     const done = Promise.all([job, previous]).then(async ([result]) => {
       const out = Buffer.from(result.out);
       let at = 0;
-      const bodies = lengths.map((length) => out.subarray(at, (at += length)));
-      await this.consume({ ids: result.ids, tags: result.tags, bodies }, lengths, slots);
+      const bodies = items.map((item, i) => {
+        const body = out.subarray(at, at + (result.lengths[i] as number));
+        at += item.length;
+        return body;
+      });
+      await this.consume({ ids: result.ids, tags: result.tags, bodies, lengths: result.lengths, changed: new Set(result.changed) }, slots);
       this.freeOutputs.push(result.out); // consume wrote the bodies out synchronously
     });
     done.catch(() => undefined); // awaited in order below; this only stops an early abort from being "unhandled"
     this.inFlight.push(done);
     this.data = Buffer.from(this.take(this.freeInputs));
     this.used = 0;
-    this.lengths = [];
+    this.items = [];
     this.slots = [];
     if (this.inFlight.length >= BATCHES_IN_FLIGHT) await this.inFlight.shift();
   }
@@ -138,7 +161,11 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   const pool = input.pool ?? new CryptoPool(repo.keys);
   const packs = new PackWriter(repo.store, input.onPackDurable);
   const newChunks = new Set<string>();
-  const batcher = new ChunkBatcher(pool, async ({ ids, tags, bodies }, lengths, slots) => {
+  const entries: Entry[] = [];
+  const changedWhileReading: string[] = [];
+  let filesRead = 0;
+  let bytesRead = 0;
+  const batcher = new ChunkBatcher(pool, async ({ ids, tags, bodies, lengths, changed }, slots) => {
     for (let i = 0; i < lengths.length; i++) {
       const idBytes = ids.subarray(i * CHUNK_ID_BYTES, (i + 1) * CHUNK_ID_BYTES);
       const id = idBytes.toString('hex');
@@ -149,15 +176,18 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
         await packs.add(idBytes, bodies[i] as Buffer, tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES));
       }
       progress.bytesDone += lengths[i] as number;
+      if (slot.whole !== undefined) {
+        slot.whole.entry.size = lengths[i] as number;
+        if (changed.has(i)) changedWhileReading.push(slot.whole.path);
+        progress.filesDone++;
+        filesRead++;
+        bytesRead += lengths[i] as number;
+      }
     }
     report();
   });
 
-  const entries: Entry[] = [];
-  const changedWhileReading: string[] = [];
   const readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
-  let filesRead = 0;
-  let bytesRead = 0;
   try {
     for (const e of scanned) {
       if (e.type === 'dir') {
@@ -183,8 +213,16 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
         continue;
       }
       const ids: string[] = [];
+      const path = join(input.home, ...e.path.split('/'));
+      if (e.size > 0 && e.size <= MIN_CHUNK) {
+        // One chunk: a worker reads the file itself; its size is known when the batch comes back.
+        const entry = { path: e.path, type: 'file' as const, mode: e.mode, mtimeNs: e.mtimeNs, size: e.size, chunks: ids };
+        entries.push(entry);
+        await batcher.addFile(path, e.size, e.mtimeNs, { ids, at: 0, whole: { path: e.path, entry } });
+        continue;
+      }
       const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, mtimeNs: e.mtimeNs, size: 0, chunks: ids };
-      const size = await readFileChunks(join(input.home, ...e.path.split('/')), readBuffer, repo.keys.gearTable, (chunk, at) => batcher.add(chunk, { ids, at }), () => changedWhileReading.push(e.path), e);
+      const size = await readFileChunks(path, readBuffer, repo.keys.gearTable, (chunk, at) => batcher.add(chunk, { ids, at }), () => changedWhileReading.push(e.path), e);
       entries.push({ ...entry, size });
       filesRead++;
       bytesRead += size;
