@@ -25,11 +25,34 @@ export function nextCut(gear: Int32Array, data: Uint8Array, start: number, end: 
   let hash = 0;
   let i = start + MIN_CHUNK;
   const normalEnd = start + normal;
+  // Four bytes a turn (still testing after each): the loop's own bookkeeping
+  // was a third of the time, and this is the one step of a seal that every
+  // byte of a big file passes through on the main thread.
+  for (const end4 = normalEnd - 3; i < end4; i += 4) {
+    hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
+    if ((hash & MASK_HARD) === 0) return i + 1 - start;
+    hash = ((hash << 1) + (gear[data[i + 1] as number] as number)) | 0;
+    if ((hash & MASK_HARD) === 0) return i + 2 - start;
+    hash = ((hash << 1) + (gear[data[i + 2] as number] as number)) | 0;
+    if ((hash & MASK_HARD) === 0) return i + 3 - start;
+    hash = ((hash << 1) + (gear[data[i + 3] as number] as number)) | 0;
+    if ((hash & MASK_HARD) === 0) return i + 4 - start;
+  }
   for (; i < normalEnd; i++) {
     hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
     if ((hash & MASK_HARD) === 0) return i + 1 - start;
   }
   const limitEnd = start + limit;
+  for (const end4 = limitEnd - 3; i < end4; i += 4) {
+    hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
+    if ((hash & MASK_EASY) === 0) return i + 1 - start;
+    hash = ((hash << 1) + (gear[data[i + 1] as number] as number)) | 0;
+    if ((hash & MASK_EASY) === 0) return i + 2 - start;
+    hash = ((hash << 1) + (gear[data[i + 2] as number] as number)) | 0;
+    if ((hash & MASK_EASY) === 0) return i + 3 - start;
+    hash = ((hash << 1) + (gear[data[i + 3] as number] as number)) | 0;
+    if ((hash & MASK_EASY) === 0) return i + 4 - start;
+  }
   for (; i < limitEnd; i++) {
     hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
     if ((hash & MASK_EASY) === 0) return i + 1 - start;
