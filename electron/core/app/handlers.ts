@@ -113,7 +113,7 @@ export function createHandlers(host: AppHost): AppService {
     const summary = await lockLocker(context('lock', id), id, credential);
     session.forget(id);
     changed('locked');
-    return summary.removed === 0 && !summary.changed ? 'Locked.' : `Locked: ${plural(summary.removed, 'file and folder')} removed from the home folder.`;
+    return summary.removed === 0 && !summary.changed ? 'Locked.' : `Locked: ${plural(summary.removed, 'file or folder', 'files and folders')} removed from the home folder.`;
   }
 
   const handlers: Handlers = {
