@@ -5,10 +5,13 @@
  * shapes are checked, and the home comes back identical.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TAG_BYTES } from '../electron/core/crypto/aead.js';
 import { formatRecoveryKey, generateRecoveryKey } from '../electron/core/crypto/recovery-key.js';
+import { HEADER_BYTES } from '../electron/core/locker/object-header.js';
 import { CLI, cleanupTempDirs, makeRichTree, PASSPHRASE, runCli, snapshotTree, tempDir, type CliResult } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -36,6 +39,8 @@ describe('envelock CLI round trip', () => {
     const store = join(base, 'cli-store');
     mkdirSync(home);
     makeRichTree(home);
+    // Big enough for several packs, so verify checks packs concurrently.
+    writeFileSync(join(home, 'several packs.bin'), randomBytes(40 * 1024 * 1024));
     const before = snapshotTree(home);
     const files = Object.values(before).filter((e) => e.type === 'file').length;
     const folders = Object.values(before).filter((e) => e.type === 'dir').length;
@@ -87,6 +92,9 @@ describe('envelock CLI round trip', () => {
     expect(counts.packs).toBeGreaterThanOrEqual(1);
     expect(counts.indexes).toBeGreaterThanOrEqual(1);
     expect(counts.chunks).toBeGreaterThanOrEqual(4);
+    expect(counts.packs).toBeGreaterThanOrEqual(3);
+    // Every stored byte is accounted for: plaintext, one tag per chunk, one header per pack.
+    expect(counts.bytes + counts.chunks * TAG_BYTES + counts.packs * HEADER_BYTES).toBe(lock.bytesStored);
 
     // Refusals, each with its exit code; none of them touches the home.
     failed(runCli(['lock', 'cli-locker', '--json'], env), 6, 'ALREADY_LOCKED');

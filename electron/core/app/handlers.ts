@@ -44,8 +44,8 @@ const PROGRESS_INTERVAL_MS = 100;
 
 type WithCredential = { id: string; passphrase?: string; recoveryKey?: string };
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
 }
 
 export interface AppService extends Handlers {

@@ -61,7 +61,8 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
         return;
       }
       try {
-        bytes += await checker.check(pack, true);
+        const authenticated = await checker.check(pack, true);
+        bytes += authenticated; // not `bytes += await …`: that reads bytes before the await and loses the other lane's sum
       } catch (error) {
         note(error);
         for (const blob of pack.blobs) badChunks.add(blob.id);
