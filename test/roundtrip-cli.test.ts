@@ -87,7 +87,7 @@ describe('envelock CLI round trip', () => {
     // verify: everything authenticates.
     const verify = ok(runCli(['verify', 'cli-locker', '--json'], env));
     expect(verify).toMatchObject({ ok: true, problems: [], latest: { id: snapshotId, seq: 1 } });
-    const counts = verify.counts as Record<string, number>;
+    const counts = verify.counts as { manifests: number; packs: number; indexes: number; chunks: number; bytes: number };
     expect(counts.manifests).toBe(1);
     expect(counts.packs).toBeGreaterThanOrEqual(1);
     expect(counts.indexes).toBeGreaterThanOrEqual(1);
