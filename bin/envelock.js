@@ -8,4 +8,12 @@ if (!existsSync(compiled)) {
   process.exit(1);
 }
 const { runCli } = await import(compiled.href);
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+// First Ctrl-C: stop at the next point where nothing is lost (exit 130). Second: stop at
+// once, as a crash would; the next command finishes or rolls back what was interrupted.
+const cancel = new AbortController();
+process.on('SIGINT', () => {
+  if (cancel.signal.aborted) process.exit(130);
+  cancel.abort();
+  process.stderr.write('\nenvelock: stopping where nothing is lost... (Ctrl-C again stops at once; the next command then finishes the job)\n');
+});
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: cancel.signal });

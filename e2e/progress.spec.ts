@@ -1,13 +1,14 @@
 /**
  * A 300 MB lock shows live progress: the progressbar's value moves forward
- * while the engine seals, not only at the end.
+ * while the engine seals, not only at the end; and its Stop button stops it
+ * with every file still in the home.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PASSPHRASE } from '../test/helpers.js';
-import { expect, skipIfNoChromium, test } from './fixtures.js';
-import { button, createLocker, progressBar } from './flows.js';
+import { expect, screenshot, skipIfNoChromium, test } from './fixtures.js';
+import { button, createLocker, messages, progressBar, SLOW } from './flows.js';
 
 skipIfNoChromium();
 
@@ -60,4 +61,22 @@ test('locking 300 MB moves the progressbar forward while it runs', async ({ page
   expect(forwardSteps, `progress values seen: ${values.join(', ')}`).toBeGreaterThanOrEqual(2);
   expect(regionSeen, 'a region named "Locking Big" holds the progressbar').toBe(true);
   expect(readdirSync(home)).toEqual([]);
+});
+
+test('Stop during a 300 MB lock stops it where nothing is lost', async ({ page, workDir }) => {
+  const home = join(workDir, 'Stoppable');
+  writeIncompressibleFolder(home, 3, 100);
+  const before = readdirSync(home).map((name) => [name, statSync(join(home, name)).size]);
+  await createLocker(page, { folder: home, passphrase: PASSPHRASE });
+
+  await button(page, 'Lock Stoppable').click();
+  const region = page.getByRole('region', { name: 'Locking Stoppable' });
+  const stop = button(region, 'Stop');
+  await stop.waitFor();
+  await screenshot(page, 'progress-lock');
+  await stop.click();
+  await expect(messages(page)).toContainText('Cancelled:', { timeout: SLOW });
+  await expect(button(page, 'Lock Stoppable')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(readdirSync(home).map((name) => [name, statSync(join(home, name)).size])).toEqual(before);
 });

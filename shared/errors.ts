@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   KDF_PARAMS_REFUSED: { exit: 5, fix: 'The keyslot asks for key-derivation parameters outside the safe range; it was not written by Envelock. Restore the keyslots object from a backup.' },
   UNSUPPORTED_FORMAT: { exit: 5, fix: 'This locker was written by a different Envelock format version; update Envelock.' },
   NOT_A_LOCKER: { exit: 4, fix: 'The store folder holds no Envelock locker; check the --store path.' },
+  CANCELLED: { exit: 130, fix: 'Nothing was lost. Start it again whenever you like.' },
   LAST_KEYSLOT: { exit: 6, fix: 'A locker must keep at least one way in: add another keyslot before removing this one.' },
   INVALID_ARGUMENT: { exit: 2, fix: 'The app sent a request it should not have; restart Envelock. If it happens again, please report it.' },
   FORBIDDEN_SENDER: { exit: 1, fix: 'Only Envelock\'s own window may ask for locker operations; close any other window or content and retry.' },

@@ -7,4 +7,6 @@ export interface ProgressEvent {
   bytesTotal: number;
   filesDone: number;
   filesTotal: number;
+  /** True while a cancel would be honoured (the operation stops where nothing is lost); absent means no. */
+  cancellable?: boolean;
 }

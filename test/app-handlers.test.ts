@@ -15,7 +15,7 @@ import { cleanupTempDirs, makeRichTree, PASSPHRASE, snapshotTree, tempDir } from
 
 afterAll(cleanupTempDirs);
 
-function harness(now: () => number = Date.now) {
+function harness(now: () => number = Date.now, onEvent?: (event: EventName, payload: unknown) => void) {
   const events: { event: EventName; payload: unknown }[] = [];
   const opened: string[] = [];
   const picks: (string | null)[] = [];
@@ -29,6 +29,7 @@ function harness(now: () => number = Date.now) {
     },
     emit: <E extends EventName>(event: E, payload: EventPayloads[E]) => {
       events.push({ event, payload });
+      onEvent?.(event, payload);
     },
     now,
   };
@@ -159,5 +160,31 @@ describe('app handlers', () => {
     // A fresh session (an app restart) has no credential: the locker is named, not locked.
     const restarted = createHandlers({ ...h.host });
     expect(await restarted.lockAllRemembered()).toEqual({ locked: [], needPassphrase: ['A'] });
+  });
+
+  it('cancelOperation stops a running lock where nothing is lost, and answers false when nothing runs', async () => {
+    let cancel: (() => void) | undefined;
+    const h = harness(Date.now, (event, payload) => {
+      const progress = (payload as EventPayloads['progress']).progress;
+      if (event === 'progress' && progress.phase === 'Sealing' && progress.cancellable === true) cancel?.();
+    });
+    const home = tempDir('envelock-app-cancel-');
+    makeRichTree(home);
+    const before = snapshotTree(home);
+    const { locker } = await h.ok<{ locker: { id: string } }>('createLocker', { folder: home, passphrase: PASSPHRASE, name: 'Stoppable' });
+    expect(await h.ok('cancelOperation', { id: locker.id })).toEqual({ cancelling: false });
+
+    let answer: Promise<IpcResult<unknown>> | undefined;
+    cancel = () => {
+      answer ??= h.call('cancelOperation', { id: locker.id });
+    };
+    const lock = await h.call('lockLocker', { id: locker.id });
+    expect(lock).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await answer).toEqual({ ok: true, value: { cancelling: true } });
+    expect(snapshotTree(home)).toEqual(before);
+
+    cancel = undefined;
+    expect(await h.ok<{ locker: { state: string } }>('lockLocker', { id: locker.id })).toMatchObject({ locker: { state: 'locked' } });
+    expect(await h.ok('cancelOperation', { id: locker.id })).toEqual({ cancelling: false });
   });
 });

@@ -64,6 +64,8 @@ interface Io {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly env: NodeJS.ProcessEnv;
+  /** Aborted on the first Ctrl-C: the operation stops where nothing is lost (CANCELLED, exit 130). */
+  readonly signal?: AbortSignal;
 }
 
 function usage(message: string): EnvelockError {
@@ -122,6 +124,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         if (!json) io.stderr.write(`warning: ${message}\n`);
       },
       ...(Number.isNaN(kdfTarget) ? {} : { kdfTargetMs: kdfTarget }),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
     };
     const sources = { passphraseFile: opts['passphrase-file'], recoveryKeyFile: opts['recovery-key-file'], env: io.env };
     /** The locker named on the command line; checked before any passphrase is asked for. */

@@ -14,6 +14,7 @@ import type { LockerView } from '../../shared/ipc/contract.js';
 import type { SnapshotSummary, VerifyReport } from '../../shared/lockers.js';
 import { errorInfo, hasCode } from './api.js';
 import { NO_CREDENTIAL, type Credential } from './credential.js';
+import { useAnnounce } from './components/Messages.js';
 import { PassphraseDialog } from './components/PassphraseDialog.js';
 import { ProgressPanel } from './components/ProgressPanel.js';
 
@@ -104,6 +105,7 @@ export function OperationsProvider({ children }: { children: ReactNode }) {
   const [prompt, setPrompt] = useState<Prompt | null>(null);
   // State updates are asynchronous; the ref answers "is it busy?" for a double click in the same tick.
   const busy = useRef(new Set<string>());
+  const announce = useAnnounce();
 
   const setError = useCallback((lockerId: string, error: unknown) => setErrors((old) => ({ ...old, [lockerId]: errorInfo(error) })), []);
   const clearError = useCallback((lockerId: string) => setErrors((old) => (lockerId in old ? without(old, lockerId) : old)), []);
@@ -158,11 +160,13 @@ export function OperationsProvider({ children }: { children: ReactNode }) {
           return done ? result : undefined;
         });
       } catch (error) {
-        setError(locker.id, error);
+        // Stopped on the user's request: news, not a problem to fix.
+        if (hasCode(error, 'CANCELLED')) announce(error.info.message);
+        else setError(locker.id, error);
         return undefined;
       }
     },
-    [ask, clearError, exclusive, setError],
+    [announce, ask, clearError, exclusive, setError],
   );
 
   const recordVerify = useCallback((lockerId: string, outcome: { report: VerifyReport } | { error: unknown }) => {

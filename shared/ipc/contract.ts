@@ -80,6 +80,8 @@ export const CONTRACT = {
     returns<OperationResult>(),
   ),
   replaceRecoveryKey: channel(withCredential, returns<{ recoveryKey: string }>()),
+  /** Asks the locker's running operation to stop where nothing is lost; false when none is running. */
+  cancelOperation: channel(object({ id: lockerId }), returns<{ cancelling: boolean }>()),
   lockAll: channel(object({}), returns<{ locked: string[]; needPassphrase: string[] }>()),
   forgetLocker: channel(object({ id: lockerId, confirmName: lockerName }), returns<{ forgotten: string }>()),
   getSettings: channel(object({}), returns<Settings>()),

@@ -64,8 +64,21 @@ export function createHandlers(host: AppHost): AppService {
     return view(summary);
   };
   const changed = (reason: string): void => host.emit('lockersChanged', { reason });
+  /** The running operation's cancel switch per locker id (one operation per locker runs at a time). */
+  const cancels = new Map<string, AbortController>();
 
-  function context(operation: string, lockerId: string): EngineContext {
+  /** Runs one engine operation with progress events and a cancel switch for the locker. */
+  async function operate<T>(operation: string, lockerId: string, run: (ctx: EngineContext) => Promise<T>): Promise<T> {
+    const cancel = new AbortController();
+    cancels.set(lockerId, cancel);
+    try {
+      return await run(context(operation, lockerId, cancel.signal));
+    } finally {
+      if (cancels.get(lockerId) === cancel) cancels.delete(lockerId);
+    }
+  }
+
+  function context(operation: string, lockerId: string, signal?: AbortSignal): EngineContext {
     let last = 0;
     let lastPhase = '';
     const onProgress = (progress: ProgressEvent): void => {
@@ -76,7 +89,7 @@ export function createHandlers(host: AppHost): AppService {
       lastPhase = progress.phase;
       host.emit('progress', { operation, lockerId, progress });
     };
-    return { configDir: host.configDir, onProgress, kdfTargetMs: KDF_TARGET_MS[readSettings(host.configDir).kdfStrength] };
+    return { configDir: host.configDir, onProgress, ...(signal === undefined ? {} : { signal }), kdfTargetMs: KDF_TARGET_MS[readSettings(host.configDir).kdfStrength] };
   }
 
   /**
@@ -110,7 +123,7 @@ export function createHandlers(host: AppHost): AppService {
   }
 
   async function lockOne(id: string, credential: Credential): Promise<string> {
-    const summary = await lockLocker(context('lock', id), id, credential);
+    const summary = await operate('lock', id, (ctx) => lockLocker(ctx, id, credential));
     session.forget(id);
     changed('locked');
     return summary.removed === 0 && !summary.changed ? 'Locked.' : `Locked: ${plural(summary.removed, 'file or folder', 'files and folders')} removed from the home folder.`;
@@ -144,39 +157,46 @@ export function createHandlers(host: AppHost): AppService {
 
     unlockLocker: async (args) => {
       // Unlock always asks: a remembered credential must not open a locked locker.
-      const summary = await withCredential(args, false, (credential) => unlockLocker(context('unlock', args.id), args.id, credential));
+      const summary = await withCredential(args, false, (credential) => operate('unlock', args.id, (ctx) => unlockLocker(ctx, args.id, credential)));
       changed('unlocked');
       return { locker: viewOf(args.id), message: `Unlocked: ${plural(summary.files, 'file')} back in ${summary.home}.` };
     },
 
     sealLocker: async (args) => {
-      const summary = await withCredential(args, true, (credential) => sealLocker(context('seal', args.id), args.id, credential));
+      const summary = await withCredential(args, true, (credential) => operate('seal', args.id, (ctx) => sealLocker(ctx, args.id, credential)));
       changed('sealed');
       return { locker: viewOf(args.id), message: summary.changed ? `Snapshot ${summary.snapshot.seq} saved.` : 'Nothing changed since the last snapshot.' };
     },
 
-    listSnapshots: async (args) => withCredential(args, true, (credential) => listLockerSnapshots(context('snapshots', args.id), args.id, credential)),
+    listSnapshots: async (args) => withCredential(args, true, (credential) => operate('snapshots', args.id, (ctx) => listLockerSnapshots(ctx, args.id, credential))),
 
     restoreSnapshot: async (args) => {
       const summary = await withCredential(args, true, (credential) =>
-        restoreLocker(context('restore', args.id), args.id, credential, args.snapshot === undefined ? { to: args.to } : { to: args.to, snapshot: args.snapshot }),
+        operate('restore', args.id, (ctx) => restoreLocker(ctx, args.id, credential, args.snapshot === undefined ? { to: args.to } : { to: args.to, snapshot: args.snapshot })),
       );
       return { to: summary.home, files: summary.files, bytes: summary.bytes };
     },
 
-    verifyLocker: async (args) => withCredential(args, true, (credential) => verifyLocker(context('verify', args.id), args.id, credential)),
+    verifyLocker: async (args) => withCredential(args, true, (credential) => operate('verify', args.id, (ctx) => verifyLocker(ctx, args.id, credential))),
 
     changePassphrase: async (args) => {
       // The current passphrase is asked again: a walk-up attacker at an unlocked session must not change it.
-      await withCredential(args, false, (credential) => changePassphrase(context('passwd', args.id), args.id, credential, args.newPassphrase));
+      await withCredential(args, false, (credential) => operate('passwd', args.id, (ctx) => changePassphrase(ctx, args.id, credential, args.newPassphrase)));
       session.remember(findLocker(host.configDir, args.id).id, { kind: 'passphrase', passphrase: args.newPassphrase });
       changed('passphrase');
       return { locker: viewOf(args.id), message: 'Passphrase changed. The old passphrase no longer opens this locker.' };
     },
 
     replaceRecoveryKey: async (args) => {
-      const { recoveryKey } = await withCredential(args, false, (credential) => addRecoveryKey(context('recovery-key', args.id), args.id, credential));
+      const { recoveryKey } = await withCredential(args, false, (credential) => operate('recovery-key', args.id, (ctx) => addRecoveryKey(ctx, args.id, credential)));
       return { recoveryKey };
+    },
+
+    cancelOperation: async ({ id }) => {
+      const cancel = cancels.get(id);
+      if (cancel === undefined || cancel.signal.aborted) return { cancelling: false }; // nothing running, or already asked
+      cancel.abort();
+      return { cancelling: true };
     },
 
     lockAll: async () => service.lockAllRemembered(),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { EnvelockError, toEnvelockError } from '../../../shared/errors.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { manifestName } from '../store/object-store.js';
+import { stopIfCancelled, type Observer } from '../cancel.js';
 import { TAG_BYTES } from '../crypto/aead.js';
 import { MAX_CHUNK } from './chunker.js';
 import { BlobFailed, CryptoPool } from './crypto-pool.js';
@@ -18,6 +19,9 @@ import { nsToSeconds } from './file-times.js';
 import { corrupted } from './object-header.js';
 import type { ChunkLocation, Repository, Snapshot } from './repository.js';
 import type { FileTarget } from './worker-protocol.js';
+
+/** On cancel the caller takes back the partial tree, as after any failure. */
+const CANCELLED = 'the files written so far were removed again; nothing else changed.';
 
 /** A batch flushes before a blob would overflow it; the largest blob is MAX_CHUNK + 16 bytes. */
 const BATCH_CAPACITY = 2 * MAX_CHUNK;
@@ -37,12 +41,12 @@ export async function materialize(
   snapshot: Snapshot,
   chunks: ReadonlyMap<string, ChunkLocation>,
   target: string,
-  onProgress?: (event: ProgressEvent) => void,
+  { onProgress, signal }: Observer = {},
 ): Promise<{ files: number; bytes: number }> {
   const { manifest } = snapshot;
   const subject = manifestName(snapshot.id);
   const files = manifest.entries.filter((e): e is FileEntry => e.type === 'file');
-  const progress: ProgressEvent = { phase: 'Unlocking', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: files.length };
+  const progress: ProgressEvent = { phase: 'Unlocking', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: files.length, cancellable: signal !== undefined };
   for (const f of files) progress.bytesTotal += f.size;
   const report = () => onProgress?.({ ...progress });
   const abs = (path: string) => join(target, ...path.split('/'));
@@ -97,6 +101,7 @@ export async function materialize(
 
     for (let f = 0; f < files.length; f++) {
       const file = files[f] as FileEntry;
+      stopIfCancelled(signal, CANCELLED);
       for (const chunk of file.chunks) {
         const location = chunks.get(chunk);
         if (location === undefined) throw corrupted(subject, `file entry ${JSON.stringify(file.path)} refers to a chunk that none of its indexes lists`);
@@ -107,6 +112,7 @@ export async function materialize(
     }
     await flush();
     await Promise.all(inFlight.splice(0));
+    stopIfCancelled(signal, CANCELLED);
     await writer.finish();
 
     for (const entry of manifest.entries) {

@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { toEnvelockError } from '../../../shared/errors.js';
+import { stopIfCancelled } from '../cancel.js';
 import type { ProgressEvent } from '../../../shared/progress.js';
 import { TAG_BYTES } from '../crypto/aead.js';
 import { CHUNK_ID_BYTES } from '../crypto/keys.js';
@@ -37,6 +38,8 @@ export interface SealInput {
   readonly pool?: CryptoPool;
   /** Called as each new pack becomes durable. */
   readonly onPackDurable?: (pack: PackEntry) => void;
+  /** Checked before each file: a cancelled seal leaves only unreferenced packs behind. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SealResult {
@@ -153,7 +156,7 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   const previous = new Map<string, Entry>();
   for (const entry of input.parent?.manifest.entries ?? []) previous.set(entry.path, entry);
 
-  const progress: ProgressEvent = { phase: 'Sealing', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
+  const progress: ProgressEvent = { phase: 'Sealing', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0, cancellable: input.signal !== undefined };
   for (const e of scanned) if (e.type === 'file') { progress.filesTotal++; progress.bytesTotal += e.size; }
   const report = () => input.onProgress?.({ ...progress });
   report();
@@ -190,6 +193,7 @@ export async function sealHome(repo: Repository, input: SealInput): Promise<Seal
   const readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   try {
     for (const e of scanned) {
+      stopIfCancelled(input.signal, 'the home folder is untouched and no new snapshot was saved.');
       if (e.type === 'dir') {
         const old = previous.get(e.path);
         // Finishing a lock (carry-over): the folder's time changed because lock removed its

@@ -10,13 +10,14 @@ import { idOf, indexName, manifestName, packName } from '../store/object-store.j
 import { CryptoPool } from './crypto-pool.js';
 import type { FileEntry, Manifest } from './manifest.js';
 import { forEachConcurrently } from '../concurrency.js';
+import { stopIfCancelled, type Observer } from '../cancel.js';
 import { PackChecker } from './pack-check.js';
 import { readIndex, readManifest, type Repository } from './repository.js';
 import type { PackEntry } from './index-object.js';
 import { TAG_BYTES } from '../crypto/aead.js';
 import { KEYSLOTS_NAME } from './keyslots.js';
 
-export async function verifyRepository(repo: Repository, onProgress?: (event: ProgressEvent) => void): Promise<VerifyReport> {
+export async function verifyRepository(repo: Repository, { onProgress, signal }: Observer = {}): Promise<VerifyReport> {
   const problems: ErrorInfo[] = [];
   const note = (error: unknown) => problems.push(toEnvelockError(error).toInfo());
   const store = repo.store;
@@ -47,7 +48,7 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
   }
 
   const storedPacks = new Set((await store.list('packs/')).map(idOf));
-  const progress: ProgressEvent = { phase: 'Verifying', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: packsToCheck.size };
+  const progress: ProgressEvent = { phase: 'Verifying', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: packsToCheck.size, cancellable: signal !== undefined };
   for (const pack of packsToCheck.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
   const badChunks = new Set<string>();
   const pool = new CryptoPool(repo.keys);
@@ -55,6 +56,7 @@ export async function verifyRepository(repo: Repository, onProgress?: (event: Pr
   let bytes = 0;
   try {
     await forEachConcurrently([...packsToCheck.values()], 2, async (pack) => {
+      stopIfCancelled(signal, 'verify stopped before checking every object; nothing was changed.');
       if (!storedPacks.has(pack.pack)) {
         note(new EnvelockError('OBJECT_MISSING', `Store object ${packName(pack.pack)} is missing from ${store.location}.`, { subject: packName(pack.pack) }));
         for (const blob of pack.blobs) badChunks.add(blob.id);

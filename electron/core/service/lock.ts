@@ -10,6 +10,7 @@ import type { ProgressEvent } from '../../../shared/progress.js';
 import { CryptoPool } from '../locker/crypto-pool.js';
 import type { Credential } from '../locker/keyslots.js';
 import { forEachConcurrently } from '../concurrency.js';
+import { stopIfCancelled } from '../cancel.js';
 import { PackChecker } from '../locker/pack-check.js';
 import { removePlaintext } from '../locker/remove-plaintext.js';
 import { loadChunkLocations, readIndex, type Repository, type Snapshot } from '../locker/repository.js';
@@ -19,6 +20,14 @@ import { updateRecord, type LockerRecord } from './registry.js';
 import type { EngineContext } from './context.js';
 import { isEmptyDir, snapshotSummary } from './lookup.js';
 import { markSeen, openChecked, withLocker, withSeen, type Opened } from './opened.js';
+
+const LOCK_CANCELLED = 'the locker stays unlocked and every file is still in its home folder.';
+
+/** Once plaintext removal starts a lock runs to its end: only an interrupted lock is resumable, not a cancelled one. */
+function uncancellable(ctx: EngineContext): EngineContext {
+  const { signal: _ignored, ...rest } = ctx;
+  return rest;
+}
 
 /** Attempts to catch up with files that keep changing during a lock. */
 const LOCK_ATTEMPTS = 3;
@@ -38,6 +47,7 @@ async function sealOnce(ctx: EngineContext, record: LockerRecord, opened: Opened
     ...(readBack === undefined ? {} : { pool: readBack.pool, onPackDurable: readBack.early }),
     ...(ctx.onProgress === undefined ? {} : { onProgress: ctx.onProgress }),
     ...(ctx.warn === undefined ? {} : { warn: ctx.warn }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   });
 }
 
@@ -87,9 +97,10 @@ class ReadBack {
     const earlier = since === undefined ? undefined : this.opened.snapshots.find((s) => s.id === since);
     if (earlier !== undefined && earlier.id === snapshot.id) return;
     if (earlier !== undefined) for (const id of (await packsOf(repo, earlier)).keys()) needed.delete(id);
-    const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size };
+    const progress: ProgressEvent = { phase: 'Reading back', bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: needed.size, cancellable: this.ctx.signal !== undefined };
     for (const pack of needed.values()) for (const blob of pack.blobs) progress.bytesTotal += blob.length;
     await forEachConcurrently([...needed.values()], 2, async (pack) => {
+      stopIfCancelled(this.ctx.signal, LOCK_CANCELLED);
       await this.checker.check(pack, false);
       this.checked.add(pack.pack);
       progress.filesDone++;
@@ -182,8 +193,11 @@ export async function lockLocker(ctx: EngineContext, ref: string, credential: Cr
     const opened = await openChecked(record, credential);
     const resuming = record.state === 'locking';
     const base = resuming ? opened.snapshots.find((s) => s.id === record.lockingSnapshot) ?? opened.latest : opened.latest;
-    const result = await sealAndReadBack(ctx, record, opened, resuming, base, record.readBackSnapshot);
-    const done = await removeCovered(ctx, record, opened, result.snapshot, options.shred === true);
+    // Resuming a lock some plaintext is already gone: that one runs to its end too.
+    const steps = resuming ? uncancellable(ctx) : ctx;
+    const result = await sealAndReadBack(steps, record, opened, resuming, base, record.readBackSnapshot);
+    stopIfCancelled(steps.signal, LOCK_CANCELLED);
+    const done = await removeCovered(uncancellable(ctx), record, opened, result.snapshot, options.shred === true);
     return { ...toSealSummary(done.record, result), snapshot: snapshotSummary(done.snapshot), removed: done.removed };
   });
 }
@@ -194,8 +208,9 @@ export async function finishInterrupted(ctx: EngineContext, record: LockerRecord
   if (record.state === 'locking') {
     requireHome(record);
     const base = opened.snapshots.find((s) => s.id === record.lockingSnapshot) ?? opened.latest;
-    const result = await sealAndReadBack(ctx, record, opened, true, base, record.readBackSnapshot);
-    return (await removeCovered(ctx, record, opened, result.snapshot, false)).record;
+    const steps = uncancellable(ctx);
+    const result = await sealAndReadBack(steps, record, opened, true, base, record.readBackSnapshot);
+    return (await removeCovered(steps, record, opened, result.snapshot, false)).record;
   }
   if (record.state === 'unlocking') {
     const temp = record.unlockingInto;

@@ -25,6 +25,6 @@ export async function verifyLocker(ctx: EngineContext, ref: string, credential: 
       if (e.code === 'WRONG_PASSPHRASE' || e.code === 'WRONG_RECOVERY_KEY' || e.code === 'INVALID_RECOVERY_KEY') throw e;
       return { ok: false, problems: [e.toInfo()], unreferenced: [], counts: { packs: 0, indexes: 0, manifests: 0, chunks: 0, bytes: 0 }, latest: null };
     }
-    return verifyRepository(opened.repo, ctx.onProgress);
+    return verifyRepository(opened.repo, ctx);
   });
 }

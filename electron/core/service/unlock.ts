@@ -31,7 +31,7 @@ function unlockFolderName(record: LockerRecord): string {
 
 async function materializeLatest(ctx: EngineContext, opened: Opened, snapshot: Snapshot, target: string): Promise<{ files: number; bytes: number }> {
   const chunks = await loadChunkLocations(opened.repo, snapshot.manifest.indexes);
-  return materialize(opened.repo, snapshot, chunks, target, ctx.onProgress);
+  return materialize(opened.repo, snapshot, chunks, target, ctx);
 }
 
 export interface UnlockSummary {

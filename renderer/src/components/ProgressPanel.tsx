@@ -3,10 +3,13 @@
  * phase, and "120 MB of 300 MB · 42 of 100 files · 85 MB/s · about 3 s left".
  * Main sends an event at most every 100 ms and on each phase change; the rate
  * is computed here from successive events and smoothed, so it does not jump.
+ * While main says the operation can stop without losing anything (the
+ * event's `cancellable`), a Stop button asks it to.
  */
 import { useId, useRef, useState } from 'react';
 import type { ProgressEvent } from '../../../shared/progress.js';
-import { useEvent } from '../api.js';
+import { call, useEvent } from '../api.js';
+import { Button } from './Button.js';
 import { bytes, count, eta, rate } from '../format.js';
 
 export interface ProgressPanelProps {
@@ -16,7 +19,7 @@ export interface ProgressPanelProps {
   lockerId: string;
   /** Events of this operation only (main's names: 'lock', 'unlock', 'create' …); omit for any. */
   operation?: string;
-  /** Lock, unlock and restore move files: stopping halfway is not safe, so the panel says so. */
+  /** Moves or removes files: while the current step cannot stop safely, the panel says so. */
   uninterruptible?: boolean;
 }
 
@@ -35,6 +38,7 @@ export function ProgressPanel({ title, lockerId, operation, uninterruptible = fa
   const titleId = useId();
   const [event, setEvent] = useState<ProgressEvent | null>(null);
   const [speed, setSpeed] = useState<number | null>(null);
+  const [stopping, setStopping] = useState(false);
   const last = useRef<Sample | null>(null);
 
   useEvent('progress', (payload) => {
@@ -67,6 +71,16 @@ export function ProgressPanel({ title, lockerId, operation, uninterruptible = fa
     }
   }
   const determinate = event !== null && event.bytesTotal > 0;
+  const cancellable = event?.cancellable === true;
+
+  async function stop(): Promise<void> {
+    setStopping(true);
+    try {
+      await call('cancelOperation', { id: lockerId });
+    } catch {
+      setStopping(false); // main did not take it: offer the button again
+    }
+  }
 
   return (
     <section className="progress-panel" aria-labelledby={titleId}>
@@ -80,8 +94,16 @@ export function ProgressPanel({ title, lockerId, operation, uninterruptible = fa
         <progress aria-label="Progress" />
       )}
       {parts.length > 0 && <p className="progress-line">{parts.join(' · ')}</p>}
-      {uninterruptible && (
-        <p className="hint">This cannot be interrupted safely once started: keep Envelock open until it finishes.</p>
+      {cancellable && (
+        <div className="progress-actions">
+          <Button onClick={() => void stop()} busy={stopping}>
+            Stop
+          </Button>
+          <span className="hint">{stopping ? 'Stopping where nothing is lost…' : 'Stops safely: nothing is lost.'}</span>
+        </div>
+      )}
+      {uninterruptible && event !== null && !cancellable && (
+        <p className="hint">This step cannot be interrupted safely: keep Envelock open until it finishes.</p>
       )}
     </section>
   );
