@@ -4,7 +4,7 @@
  * their exit codes, and unlock with --recovery-key-file. Exit codes and JSON
  * shapes are checked, and the home comes back identical.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,5 +174,37 @@ describe('envelock CLI as an ordinary user', () => {
 
     ok(runCliAsUser(['unlock', 'user-locker', '--json'], env));
     expect(snapshotTree(home)).toEqual(before);
+  });
+});
+
+describe('envelock CLI and Ctrl-C', () => {
+  it('the first SIGINT stops a lock where nothing is lost: exit 130, CANCELLED, every file still home', async () => {
+    const base = realpathSync(tempDir('envelock-cli-sigint-'));
+    const home = join(base, 'home');
+    mkdirSync(home);
+    for (let i = 0; i < 8; i++) writeFileSync(join(home, `part-${i}.bin`), randomBytes(8 * 1024 * 1024));
+    const before = snapshotTree(home);
+    const env = { ENVELOCK_CONFIG_DIR: join(base, 'config') };
+    ok(runCli(['init', home, '--store', join(base, 'store'), '--name', 'sigint', '--json'], env));
+
+    // ENVELOCK_TIMINGS prints each phase as it starts: SIGINT goes out when sealing begins.
+    const child = spawn(process.execPath, [CLI, 'lock', 'sigint', '--json'], {
+      env: { ...process.env, ENVELOCK_PASSPHRASE: PASSPHRASE, ENVELOCK_TIMINGS: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false; // once only: a second Ctrl-C means "stop at once"
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+      if (!interrupted && stderr.includes('Sealing')) interrupted = child.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status, stderr).toBe(130);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(stderr).toContain('stopping where nothing is lost');
+    expect(snapshotTree(home)).toEqual(before);
+    const status2 = ok(runCli(['status', 'sigint', '--json'], env));
+    expect((status2.lockers as { state: string }[])[0]?.state).toBe('unlocked');
   });
 });
