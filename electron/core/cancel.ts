@@ -1,8 +1,8 @@
 /**
  * Cooperative cancellation. A long operation checks its signal only at points
- * where stopping loses nothing (before plaintext is removed, before a partial
- * unlock or restore folder is taken back), and says in its progress events
- * whether a cancel would be honoured now.
+ * where stopping loses nothing (a lock before it removes any plaintext; an
+ * unlock or restore between files, its partial tree then taken back), and
+ * says in its progress events whether a cancel would be honoured now.
  */
 import { EnvelockError } from '../../shared/errors.js';
 import type { ProgressEvent } from '../../shared/progress.js';

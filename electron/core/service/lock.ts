@@ -23,7 +23,11 @@ import { markSeen, openChecked, withLocker, withSeen, type Opened } from './open
 
 const LOCK_CANCELLED = 'the locker stays unlocked and every file is still in its home folder.';
 
-/** Once plaintext removal starts a lock runs to its end: only an interrupted lock is resumable, not a cancelled one. */
+/**
+ * The context without its cancel signal: a lock that removes plaintext (or
+ * resumes one that did) runs to its end rather than stop with the home half
+ * emptied.
+ */
 function uncancellable(ctx: EngineContext): EngineContext {
   const { signal: _ignored, ...rest } = ctx;
   return rest;
