@@ -42,3 +42,16 @@ export function Path({ path }: { path: string }) {
     </span>
   );
 }
+
+/** The "Home folder" row of a facts list, marked when an unlocked locker's home has gone missing. */
+export function HomeFolderFact({ locker }: { locker: LockerView }) {
+  return (
+    <div>
+      <dt>Home folder</dt>
+      <dd>
+        <Path path={locker.home} />
+        {!locker.homeExists && locker.state !== 'locked' && <span className="warning-text"> (missing)</span>}
+      </dd>
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import type { SnapshotSummary } from '../../../shared/lockers.js';
 import { call } from '../api.js';
 import { Button } from '../components/Button.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { StateBadge, canLock, healthText, lastSnapshotText, Path, stateLabel } from '../components/LockerFacts.js';
+import { HomeFolderFact, StateBadge, canLock, healthText, lastSnapshotText, Path, stateLabel } from '../components/LockerFacts.js';
 import { useAnnounce } from '../components/Messages.js';
 import { ProgressPanel } from '../components/ProgressPanel.js';
 import { RecoveryKeyView } from '../components/RecoveryKeyView.js';
@@ -111,13 +111,7 @@ export function LockerDetailsScreen({ locker, onLocker, onBack }: LockerDetailsS
       </div>
 
       <dl className="card facts">
-        <div>
-          <dt>Home folder</dt>
-          <dd>
-            <Path path={locker.home} />
-            {!locker.homeExists && locker.state !== 'locked' && <span className="warning-text"> (missing)</span>}
-          </dd>
-        </div>
+        <HomeFolderFact locker={locker} />
         <div>
           <dt>Store folder</dt>
           <dd>

@@ -8,7 +8,7 @@ import type { LockerView } from '../../../shared/ipc/contract.js';
 import { call, errorInfo } from '../api.js';
 import { Button } from '../components/Button.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { StateBadge, canLock, healthText, lastSnapshotText, Path } from '../components/LockerFacts.js';
+import { HomeFolderFact, StateBadge, canLock, healthText, lastSnapshotText } from '../components/LockerFacts.js';
 import { useAnnounce } from '../components/Messages.js';
 import { ProgressPanel } from '../components/ProgressPanel.js';
 import { bytes } from '../format.js';
@@ -105,13 +105,7 @@ function LockerCard({ locker, onLocker, onDetails }: { locker: LockerView; onLoc
         <StateBadge state={locker.state} />
       </div>
       <dl className="facts facts-compact">
-        <div>
-          <dt>Home folder</dt>
-          <dd>
-            <Path path={locker.home} />
-            {!locker.homeExists && locker.state !== 'locked' && <span className="warning-text"> (missing)</span>}
-          </dd>
-        </div>
+        <HomeFolderFact locker={locker} />
         <div>
           <dt>Size</dt>
           <dd>{bytes(locker.storeBytes)}</dd>
