@@ -221,3 +221,12 @@ export function OperationsProvider({ children }: { children: ReactNode }) {
     </OperationsContext.Provider>
   );
 }
+
+/** A locker's running operation as a progress region on the page (when no dialog shows it). */
+export function PageProgress({ locker }: { locker: LockerView }) {
+  const ops = useOperations();
+  const running = ops.running[locker.id];
+  if (running === undefined || !ops.showsProgressOnPage(locker.id)) return null;
+  const words = OPERATIONS[running];
+  return <ProgressPanel title={words.progress(locker.name)} lockerId={locker.id} operation={running} uninterruptible={words.uninterruptible} />;
+}

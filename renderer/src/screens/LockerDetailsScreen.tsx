@@ -11,10 +11,9 @@ import { Button } from '../components/Button.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { HomeFolderFact, StateBadge, canLock, healthText, lastSnapshotText, Path, stateLabel } from '../components/LockerFacts.js';
 import { useAnnounce } from '../components/Messages.js';
-import { ProgressPanel } from '../components/ProgressPanel.js';
 import { RecoveryKeyView } from '../components/RecoveryKeyView.js';
 import { bytes, count, date } from '../format.js';
-import { OPERATIONS, useOperations } from '../operations.js';
+import { PageProgress, useOperations } from '../operations.js';
 import { ChangePassphraseDialog } from './details/ChangePassphraseDialog.js';
 import { RemoveDialog } from './details/RemoveDialog.js';
 import { RestoreDialog } from './details/RestoreDialog.js';
@@ -172,14 +171,7 @@ export function LockerDetailsScreen({ locker, onLocker, onBack }: LockerDetailsS
         <Button onClick={onBack}>Back</Button>
       </div>
 
-      {running !== undefined && ops.showsProgressOnPage(locker.id) && (
-        <ProgressPanel
-          title={OPERATIONS[running].progress(locker.name)}
-          lockerId={locker.id}
-          operation={running}
-          uninterruptible={OPERATIONS[running].uninterruptible}
-        />
-      )}
+      <PageProgress locker={locker} />
       {error !== undefined && <ErrorAlert error={error} />}
       {health !== undefined && <VerifyReportView health={health} />}
       {showSnapshots && snapshots !== undefined && (

@@ -10,9 +10,8 @@ import { Button } from '../components/Button.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { HomeFolderFact, StateBadge, canLock, healthText, lastSnapshotText } from '../components/LockerFacts.js';
 import { useAnnounce } from '../components/Messages.js';
-import { ProgressPanel } from '../components/ProgressPanel.js';
 import { bytes } from '../format.js';
-import { OPERATIONS, useOperations } from '../operations.js';
+import { PageProgress, useOperations } from '../operations.js';
 import type { LockersState } from '../useLockers.js';
 import { ScreenHeading } from './ScreenHeading.js';
 import { useLockAction } from './useLockAction.js';
@@ -119,14 +118,7 @@ function LockerCard({ locker, onLocker, onDetails }: { locker: LockerView; onLoc
           <dd>{healthText(ops.health[locker.id])}</dd>
         </div>
       </dl>
-      {running !== undefined && ops.showsProgressOnPage(locker.id) && (
-        <ProgressPanel
-          title={OPERATIONS[running].progress(locker.name)}
-          lockerId={locker.id}
-          operation={running}
-          uninterruptible={OPERATIONS[running].uninterruptible}
-        />
-      )}
+      <PageProgress locker={locker} />
       {error !== undefined && <ErrorAlert error={error} />}
       <div className="actions">
         {/* One element for Lock and Unlock: the button (and keyboard focus on it) survives the state change. */}
